@@ -1,0 +1,129 @@
+"""Foundation: layout invariants, normalisation, config, atomic output, CLI plumbing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from xlsxtools import layout
+from xlsxtools.atomic import atomic_path, backup_path
+from xlsxtools.config import StepMode, load_config
+from xlsxtools.errors import UserError
+from xlsxtools.model import Finding, Origin, Severity
+from xlsxtools.normalize import clean, is_formula_like, key, normalize_type, parse_date, parse_number
+
+
+def test_level2_vocabulary_is_closed_and_unique():
+    assert layout.LEVEL1 == ("成本指标", "产出指标", "效益指标", "满意度指标")
+    assert len(layout.LEVEL2) == len(set(layout.LEVEL2)) == 11
+    assert layout.LEVEL1_OF_LEVEL2["经济效益指标"] == "效益指标"
+    assert layout.LEVEL1_OF_LEVEL2["时效指标"] == "产出指标"
+
+
+def test_column_letters_and_maps():
+    assert layout.col_letter(1) == "A" and layout.col_letter(26) == "Z" and layout.col_letter(27) == "AA"
+    assert layout.TARGET_COL["level1"] == "A" and layout.TARGET_COL["remark"] == "I"
+    assert layout.ACTUAL_COL["actual"] == "G" and layout.ACTUAL_COL["reason"] == "J"
+    titles = [c.title for c in layout.TARGET_COLUMNS]
+    assert titles == ["一级指标", "二级指标", "三级指标", "指标值类型", "指标值", "计量单位", "指标解释",
+                      "评（扣）分标准", "备注"]
+
+
+def test_footer_follows_grid():
+    pos = layout.footer_position(30)
+    first = layout.TARGET_FIRST_ROW + 30 + layout.FOOTER_GAP
+    assert pos["business_review"] == (f"A{first}", f"C{first}")
+    assert pos["performance_review"] == (f"F{first}", f"H{first}")
+    assert pos["head"][0] == f"F{first + 2}"
+
+
+def test_named_lists_cover_every_level1():
+    names = {nl.name: nl for nl in layout.named_lists()}
+    for i, l1 in enumerate(layout.LEVEL1, start=1):
+        assert names[f"xt_level2_{i}"].values == layout.LEVEL2_BY_LEVEL1[l1]
+    assert names["xt_types"].values == ("≥", ">", "=", "≤", "<", "定性")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("≥", "≥"), (">=", "≥"), ("≧", "≥"), ("大于等于", "≥"), ("＞＝", "≥"), (" = ", "="), ("＝", "="),
+    ("<=", "≤"), ("≦", "≤"), ("小于", "<"), ("定性", "定性"), ("定 性", "定性"), ("篇", None), ("", None), (None, None),
+])
+def test_normalize_type(raw, expected):
+    assert normalize_type(raw) == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (50, Decimal(50)), (0.93, Decimal("0.93")), ("１２３", Decimal(123)), (" 1,350.75 ", Decimal("1350.75")),
+    ("95%", Decimal(95)), ("２０２６年", None), ("效果明显", None), ("", None), (None, None), (True, None),
+    ("1.2.3", None), ("-5", Decimal(-5)),
+])
+def test_parse_number(raw, expected):
+    assert parse_number(raw) == expected
+
+
+def test_parse_date_variants():
+    assert parse_date("2026年12月31日前") == date(2026, 12, 31)
+    assert parse_date("2025.12.15") == date(2025, 12, 15)
+    assert parse_date("２０２６-１-５") == date(2026, 1, 5)
+    assert parse_date("2026年13月1日") is None
+    assert parse_date("效果明显") is None
+
+
+def test_clean_and_key():
+    assert clean(50.0) == "50" and clean(" a\n b\u3000 ") == "a b" and clean(None) == ""
+    assert key("部门（单位）名称") == key("部门(单位) 名称")
+    assert key("评（扣）分标准") == key("评(扣)分标准")
+    assert key("办理文件") != key("办理文件数")
+
+
+def test_formula_guard():
+    assert is_formula_like("=") and is_formula_like("=SUM(A1)") and is_formula_like("+1") and is_formula_like("@x")
+    assert not is_formula_like("≥") and not is_formula_like("-5") and not is_formula_like("办理文件")
+    assert is_formula_like("-cmd")
+
+
+def test_finding_locates_field_cell():
+    origin = Origin(file="a.xlsm", sheet="目标表", row=9, columns=layout.TARGET_COL)
+    f = Finding.at("V001", Severity.ERROR, "x", origin, "target")
+    assert (f.sheet, f.cell, f.row) == ("目标表", "E9", 9)
+    text = Finding.at("V001", Severity.ERROR, "x", Origin(file="a.txt", row=12), "target")
+    assert (text.sheet, text.cell, text.row) == (None, None, 12)
+
+
+def test_config_defaults_and_file(tmp_path):
+    cfg = load_config(search_cwd=False)
+    assert cfg.step_mode is StepMode.FLOOR and cfg.expectations.total == 90
+    p = tmp_path / "x.toml"
+    p.write_text('[expectations]\ntotal = 80\nlevel1 = { "效益指标" = 20 }\n[scoring]\nstep_mode = "ceil"\n',
+                 encoding="utf-8")
+    cfg = load_config(p)
+    assert cfg.step_mode is StepMode.CEIL and cfg.expectations.total == 80
+    assert cfg.expectations.level1 == {"效益指标": Decimal(20)}
+    p.write_text('[scoring]\nstep_mode = "round"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="step_mode"):
+        load_config(p)
+
+
+def test_atomic_path_keeps_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("boom")
+    assert target.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [target]
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert backup_path(target).name == "out.bak.xlsx"
+
+
+def test_cli_help_lists_commands_and_rejects_unknown():
+    out = subprocess.run([sys.executable, "-m", "xlsxtools", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "Usage" in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "xlsxtools", "no-such-command"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "No such command" in bad.stderr

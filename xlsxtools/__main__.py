@@ -1,0 +1,3 @@
+from xlsxtools.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""The ``xlsxtools`` command line.
+
+Sub-commands live in ``xlsxtools.commands.<module>`` and are imported only when run, so
+``xlsxtools --help`` and every single command start fast (no pandas unless a command needs it).
+User errors (``UserError``) print one clear line and exit non-zero; ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import traceback
+
+import click
+
+from xlsxtools import __version__
+from xlsxtools.errors import UserError
+
+#: name → (module, short help). The module exposes ``command`` (a click command or group).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "template": ("xlsxtools.commands.template", "Build the workbook templates (unit and summary)."),
+    "import": ("xlsxtools.commands.import_", "Import an existing target table (txt/md/xlsx/xls/docx) into a unit workbook."),
+    "dropdowns": ("xlsxtools.commands.dropdowns", "Re-apply every dropdown and validation to a unit workbook."),
+    "check": ("xlsxtools.commands.check", "Check target tables and actuals; list or annotate every problem."),
+    "actuals": ("xlsxtools.commands.actuals", "Fill actual values into a unit workbook from a CSV/XLSX export."),
+    "score": ("xlsxtools.commands.score", "Score the self-evaluation: every indicator, budget execution, total, grade."),
+    "baseline": ("xlsxtools.commands.baseline", "Export approved target tables as a tamper-check baseline."),
+    "consolidate": ("xlsxtools.commands.consolidate", "Consolidate every unit workbook in folders into one summary."),
+    "demo": ("xlsxtools.commands.demo", "Run the main job end to end on the bundled sample data."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (mod, _) in COMMANDS.items() if importlib.util.find_spec(mod) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, _ = COMMANDS[cmd_name]
+        if importlib.util.find_spec(module_name) is None:
+            return None
+        return importlib.import_module(module_name).command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xlsxtools")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """xlsxtools: templates, import, checks, scoring and consolidation for
+    部门（单位）整体支出绩效目标表 and its self-evaluation.
+
+    Every Excel button has a twin here that works without Excel, on any OS.
+    Run `xlsxtools COMMAND --help` for details.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _wants_debug(argv: list[str]) -> bool:
+    return "--debug" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rv = cli.main(args=argv, prog_name="xlsxtools", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消 (aborted)", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        if _wants_debug(argv):
+            traceback.print_exc()
+        click.echo(f"错误 (error): {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug, not a user error
+        if _wants_debug(argv):
+            raise
+        click.echo(f"内部错误 (internal error): {type(exc).__name__}: {exc}\n"
+                   "请加 --debug 重新运行以查看详细信息 (re-run with --debug for the traceback).", err=True)
+        sys.exit(3)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

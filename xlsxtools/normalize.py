@@ -1,0 +1,146 @@
+"""Reading text the way a person reads it: widths, spaces, symbols, numbers, dates.
+
+Pure functions over strings; no workbook library. Shared by the importer, the readers, the
+checks and the scoring so that "≧", ">=" and "大于等于" mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+#: Punctuation that differs only in width between Chinese and ASCII typing.
+_PUNCT_TO_ASCII = str.maketrans({
+    "（": "(", "）": ")", "，": ",", "：": ":", "；": ";", "％": "%", "＊": "*", "／": "/",
+    "－": "-", "—": "-", "–": "-", "﹪": "%", "。": ".", "、": ",",
+})
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+def halfwidth(text: str) -> str:
+    """Full-width ASCII (１２３, ＡＢ, （）) → half-width; other characters unchanged."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean(value: Any) -> str:
+    """A cell value as one line of text: None → "", stray line breaks and runs of spaces folded.
+
+    Numbers that are whole print without ".0" (a float 50.0 reads as "50").
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return _SPACES.sub(" ", text).strip()
+
+
+def key(text: Any) -> str:
+    """Matching key: half-width, no spaces, no punctuation, lower case.
+
+    Two labels or indicator names that differ only in width, spacing or punctuation get the
+    same key ("部门（单位）名称" and "部门(单位) 名称").
+    """
+    s = halfwidth(clean(text)).translate(_PUNCT_TO_ASCII).lower()
+    return "".join(ch for ch in s if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
+
+
+_TYPE_WORDS: dict[str, str] = {
+    "≥": "≥", ">=": "≥", "≧": "≥", "=>": "≥", "大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥",
+    ">": ">", "大于": ">", "高于": ">",
+    "=": "=", "==": "=", "＝": "=", "等于": "=",
+    "≤": "≤", "<=": "≤", "≦": "≤", "=<": "≤", "小于等于": "≤", "小于或等于": "≤", "不高于": "≤", "不超过": "≤",
+    "<": "<", "小于": "<", "低于": "<",
+    "定性": "定性",
+}
+
+
+def normalize_type(value: Any) -> str | None:
+    """指标值类型 cell → one of ≥ > = ≤ < 定性, or None when it is not a type symbol."""
+    s = halfwidth(clean(value)).replace(" ", "")
+    if not s:
+        return None
+    return _TYPE_WORDS.get(s)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """A number as a person reads it, or None.
+
+    Accepts ints/floats, and text with full-width digits, thousands separators, surrounding
+    spaces and a trailing "%" (the number itself is returned: "95%" → 95). Anything else
+    (units, words, dates) → None.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    s = halfwidth(clean(value)).replace(" ", "")
+    s = s.rstrip("%").rstrip("％")
+    if not s or not _NUMBER.match(s):
+        return None
+    try:
+        return Decimal(s.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - guarded by the regex
+        return None
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"),
+    re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})"),
+)
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from a real date cell or text such as "2026年12月31日前" / "2026.12.15" / "2026-12-31"."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = halfwidth(clean(value))
+    for pat in _DATE_PATTERNS:
+        m = pat.search(s)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def is_formula_like(text: Any) -> bool:
+    """True for strings a spreadsheet would turn into a formula when typed ("=", "=1+1", "+A1", "@x").
+
+    Writers must store such strings as text; the same guard stops formula injection from a unit
+    name typed as "=…".
+    """
+    return (isinstance(text, str) and text[:1] in ("=", "+", "@")) or (
+        isinstance(text, str) and text[:1] == "-" and parse_number(text) is None and len(text) > 1
+    )
