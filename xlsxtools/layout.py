@@ -316,3 +316,36 @@ def grade_of(total: float) -> str:
         if total >= bound:
             return grade
     return GRADE_BANDS[-1][1]
+
+
+# --------------------------------------------------------------------------------------------
+# 检查结果 and 导入 sheets, template file names (added with the template builder)
+# --------------------------------------------------------------------------------------------
+
+#: File name of the unit template written by ``xlsxtools template build``.
+UNIT_TEMPLATE_FILE = "绩效目标表模板.xlsm"
+
+REPORT_TITLE = "检查结果"
+#: One-line summary written by the checks ("发现 3 个错误、2 个警告").
+REPORT_SUMMARY_CELL = "A2"
+REPORT_HEADER_ROW = 3
+REPORT_FIRST_ROW = REPORT_HEADER_ROW + 1
+REPORT_COLUMNS: tuple[Column, ...] = (
+    Column("severity", "级别", 8, input=False),
+    Column("code", "代码", 8, input=False),
+    Column("sheet", "工作表", 10, input=False),
+    Column("cell", "单元格", 9, input=False),
+    Column("message", "问题说明", 80, input=False, wrap=True),
+)
+REPORT_COL = column_map(REPORT_COLUMNS)
+
+IMPORT_TITLE = "导入旧表"
+IMPORT_INSTRUCTION_CELL = "A2"
+IMPORT_INSTRUCTION = (
+    "把旧的绩效目标表（Word 或 Excel 中的整张表，含表头）复制后，选中下方 A4 单元格粘贴，"
+    "然后点击功能区的“导入”按钮：内容将按列标题和内容识别后写入“目标表”，识别时所做的修正会列在“检查结果”表中。"
+)
+#: Top-left cell of the paste area and its size (cells there are unlocked).
+IMPORT_FIRST_ROW = 4
+IMPORT_COLUMNS = 12
+IMPORT_ROWS = 200
