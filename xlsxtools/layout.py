@@ -349,3 +349,23 @@ IMPORT_INSTRUCTION = (
 IMPORT_FIRST_ROW = 4
 IMPORT_COLUMNS = 12
 IMPORT_ROWS = 200
+
+
+# --------------------------------------------------------------------------------------------
+# Summary template (added with the VBA/ribbon work)
+# --------------------------------------------------------------------------------------------
+
+#: File name of the summary (consolidation) template written next to the unit template.
+SUMMARY_TEMPLATE_FILE = "绩效汇总模板.xlsm"
+SUMMARY_SHEET = "汇总设置"
+SUMMARY_TITLE = "部门整体支出绩效汇总"
+#: Labelled settings on the summary sheet: label in column A, value in column B.
+SUMMARY_FOLDER_LABEL_CELL = "A3"
+SUMMARY_FOLDER_CELL = "B3"
+SUMMARY_OUTPUT_LABEL_CELL = "A4"
+SUMMARY_OUTPUT_CELL = "B4"
+#: Defined names of the two value cells (the VBA folder picker and Python find them by name).
+NAME_SUMMARY_FOLDER = "xt_summary_folder"
+NAME_SUMMARY_OUTPUT = "xt_summary_output"
+#: First row of the instructions block on the summary sheet.
+SUMMARY_HELP_FIRST_ROW = 6
