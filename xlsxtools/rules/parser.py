@@ -117,7 +117,7 @@ def _first(pattern: str, t: str) -> Decimal | None:
 
 
 def _segments(t: str) -> list[str]:
-    return [s for s in re.split(r"[,;.](?!\d)", t) if s]
+    return [s for s in re.split(r"[,;]|(?<!\d)\.|\.(?!\d)", t) if s]
 
 
 _NO_POINTS = "未找到分值（应写明如“得10分”“得满分2分”）"
@@ -229,7 +229,7 @@ def _parse_bands(t: str, n: Decimal | None, problems: list[str]) -> tuple[Rule |
     for seg in _segments(t):
         pts = _seg_points(seg)
         low = _lower_bound(seg)
-        upper_only = low is None and re.search(r"(?:小于|低于|<|不足|未达到|未满)\d|\d+%?以下", seg)
+        upper_only = low is None and re.search(r"(?:小于(?:等于)?|低于|<|≤|不足|未达到|未满)\d|\d+%?以下", seg)
         if pts is None:
             if low is not None or upper_only:
                 complete = False
