@@ -369,3 +369,70 @@ NAME_SUMMARY_FOLDER = "xt_summary_folder"
 NAME_SUMMARY_OUTPUT = "xt_summary_output"
 #: First row of the instructions block on the summary sheet.
 SUMMARY_HELP_FIRST_ROW = 6
+
+
+# --------------------------------------------------------------------------------------------
+# Summary workbook written by ``xlsxtools consolidate`` (added with the consolidation)
+# --------------------------------------------------------------------------------------------
+
+SUMMARY_SHEET = "汇总"
+SUMMARY_DETAIL_SHEET = "指标明细"
+SUMMARY_FINDINGS_SHEET = "问题清单"
+SUMMARY_MISSING_SHEET = "未提交"
+SUMMARY_CHARTS_SHEET = "图表"
+SUMMARY_TREND_SHEET = "环比"
+SUMMARY_ABOUT_SHEET = "说明"
+SUMMARY_TITLE = "部门（单位）整体支出绩效自评汇总"
+#: Header row of every table sheet of the summary (row 1 holds the title).
+SUMMARY_HEADER_ROW = 2
+
+#: 汇总 columns; "l1:<一级指标>:weight|score" keys expand to one pair per level 1.
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "单位名称", 28, input=False, wrap=True),
+    Column("file", "文件", 30, input=False),
+    Column("version", "模板版本", 8, input=False),
+    Column("status", "状态", 10, input=False),
+    Column("errors", "错误数", 7, input=False),
+    Column("warnings", "警告数", 7, input=False),
+    *(c for l1 in LEVEL1 for c in (
+        Column(f"l1:{l1}:weight", f"{l1}分值", 9, input=False),
+        Column(f"l1:{l1}:score", f"{l1}得分", 9, input=False))),
+    Column("indicator_weight", "指标分值合计", 10, input=False),
+    Column("indicator_total", "指标得分合计", 10, input=False),
+    Column("budget", "全年预算数（万元）", 12, input=False),
+    Column("spent", "全年执行数（万元）", 12, input=False),
+    Column("rate", "预算执行率", 10, input=False),
+    Column("budget_score", "预算执行得分", 10, input=False),
+    Column("total", "总分", 8, input=False),
+    Column("grade", "等级", 6, input=False),
+    Column("rank", "排名", 6, input=False),
+    Column("complete", "自评完整", 8, input=False),
+    Column("tamper", "核定目标核对", 12, input=False),
+    Column("approved_total", "按核定目标总分", 10, input=False),
+    Column("note", "说明", 40, input=False, wrap=True),
+)
+
+SUMMARY_DETAIL_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "单位名称", 24, input=False),
+    Column("level1", "一级指标", 11, input=False),
+    Column("level2", "二级指标", 13, input=False),
+    Column("name", "三级指标", 28, input=False),
+    Column("type", "指标值类型", 8, input=False),
+    Column("target", "指标值", 12, input=False),
+    Column("unit_of_measure", "计量单位", 8, input=False),
+    Column("weight", "分值", 7, input=False),
+    Column("actual", "实际完成值", 14, input=False),
+    Column("score", "得分", 7, input=False),
+    Column("rule_kind", "计分规则类型", 10, input=False),
+    Column("reason", "偏差原因分析及改进措施", 36, input=False),
+)
+
+SUMMARY_FINDINGS_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "单位名称", 24, input=False),
+    Column("file", "文件", 30, input=False),
+    Column("sheet", "工作表", 10, input=False),
+    Column("cell", "单元格", 8, input=False),
+    Column("code", "代码", 7, input=False),
+    Column("severity", "级别", 6, input=False),
+    Column("message", "问题说明", 80, input=False),
+)
