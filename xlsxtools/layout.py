@@ -372,22 +372,23 @@ SUMMARY_HELP_FIRST_ROW = 6
 
 
 # --------------------------------------------------------------------------------------------
-# Summary workbook written by ``xlsxtools consolidate`` (added with the consolidation)
+# Consolidated summary workbook written by ``xlsxtools consolidate`` (added with the consolidation;
+# prefix CONS_ so it never clashes with the SUMMARY_* names of the summary template above)
 # --------------------------------------------------------------------------------------------
 
-SUMMARY_SHEET = "汇总"
-SUMMARY_DETAIL_SHEET = "指标明细"
-SUMMARY_FINDINGS_SHEET = "问题清单"
-SUMMARY_MISSING_SHEET = "未提交"
-SUMMARY_CHARTS_SHEET = "图表"
-SUMMARY_TREND_SHEET = "环比"
-SUMMARY_ABOUT_SHEET = "说明"
-SUMMARY_TITLE = "部门（单位）整体支出绩效自评汇总"
+CONS_SUMMARY_SHEET = "汇总"
+CONS_DETAIL_SHEET = "指标明细"
+CONS_FINDINGS_SHEET = "问题清单"
+CONS_MISSING_SHEET = "未提交"
+CONS_CHARTS_SHEET = "图表"
+CONS_TREND_SHEET = "环比"
+CONS_ABOUT_SHEET = "说明"
+CONS_TITLE = "部门（单位）整体支出绩效自评汇总"
 #: Header row of every table sheet of the summary (row 1 holds the title).
-SUMMARY_HEADER_ROW = 2
+CONS_HEADER_ROW = 2
 
 #: 汇总 columns; "l1:<一级指标>:weight|score" keys expand to one pair per level 1.
-SUMMARY_COLUMNS: tuple[Column, ...] = (
+CONS_SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位名称", 28, input=False, wrap=True),
     Column("file", "文件", 30, input=False),
     Column("version", "模板版本", 8, input=False),
@@ -412,7 +413,7 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("note", "说明", 40, input=False, wrap=True),
 )
 
-SUMMARY_DETAIL_COLUMNS: tuple[Column, ...] = (
+CONS_DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位名称", 24, input=False),
     Column("level1", "一级指标", 11, input=False),
     Column("level2", "二级指标", 13, input=False),
@@ -427,7 +428,7 @@ SUMMARY_DETAIL_COLUMNS: tuple[Column, ...] = (
     Column("reason", "偏差原因分析及改进措施", 36, input=False),
 )
 
-SUMMARY_FINDINGS_COLUMNS: tuple[Column, ...] = (
+CONS_FINDINGS_COLUMNS: tuple[Column, ...] = (
     Column("unit", "单位名称", 24, input=False),
     Column("file", "文件", 30, input=False),
     Column("sheet", "工作表", 10, input=False),
