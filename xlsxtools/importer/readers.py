@@ -1,0 +1,223 @@
+"""Readers: turn each kind of source into ``SourceRow``s. No interpretation happens here.
+
+- text (a Word table copied as text: tab-separated) and markdown pipe tables, line by line;
+- workbooks (.xlsx/.xlsm/.xls/.xlsb/.ods) through python-calamine, one sheet;
+- .docx through python-docx: body paragraphs and table rows in document order.
+
+Every reader raises ``UnreadableFile`` naming the file for input it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from xlsxtools.errors import UnreadableFile
+from xlsxtools.importer.rows import SourceRow
+from xlsxtools.layout import col_letter
+from xlsxtools.normalize import clean
+
+TEXT_SUFFIXES = (".txt", ".tsv", ".text", ".md", ".markdown")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+DOCX_SUFFIXES = (".docx",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES + DOCX_SUFFIXES
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+# --------------------------------------------------------------------------------------------
+# Text and markdown
+# --------------------------------------------------------------------------------------------
+
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """Bytes of a text file → str, trying UTF-8 (with or without BOM), UTF-16 (BOM) and GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise UnreadableFile("不是文本文件（含有二进制内容），无法按文本读取", file=file)
+    for enc in _TEXT_ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("无法识别文件的文字编码（已尝试 UTF-8、GB18030）", file=file,
+                         hint="请另存为 UTF-8 编码的文本文件")
+
+
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _split_markdown(line: str) -> list[str] | None:
+    """A markdown pipe-table line → cells; None for the |---| separator line."""
+    s = line.strip()
+    if _MD_SEPARATOR.match(s):
+        return None
+    s = s[1:] if s.startswith("|") else s
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    cells = re.split(r"(?<!\\)\|", s)
+    out = []
+    for c in cells:
+        c = _MD_BREAK.sub(" ", c)
+        c = _MD_ESCAPE.sub(r"\1", c)
+        c = c.replace("**", "")  # bold markers that converters put on header cells
+        out.append(clean(c))
+    return out
+
+
+def text_rows(text: str, file: str | None) -> list[SourceRow]:
+    """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows: list[SourceRow] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith("|"):
+            cells = _split_markdown(line)
+            if cells is None:
+                continue
+        else:
+            cells = [clean(c) for c in line.split("\t")]
+        rows.append(SourceRow(cells, n, f"第{n}行", file=file))
+    return rows
+
+
+def read_text_file(path: Path) -> list[SourceRow]:
+    data = _read_bytes(path)
+    return text_rows(decode_text(data, str(path)), str(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Workbooks (python-calamine)
+# --------------------------------------------------------------------------------------------
+
+
+def grid_rows(values: Sequence[Sequence[Any]], file: str | None, sheet: str | None,
+              first_row: int = 1, first_col: int = 1) -> list[SourceRow]:
+    """A 2-D block of cell values (first cell at ``first_row``/``first_col``) → rows."""
+    rows = []
+    for r, values_row in enumerate(values, start=first_row):
+        cells = [clean(v) for v in values_row]
+        letters = [col_letter(first_col + i) for i in range(len(cells))]
+        where = f"工作表「{sheet}」第{r}行" if sheet else f"第{r}行"
+        rows.append(SourceRow(cells, r, where, file=file, sheet=sheet, letters=letters))
+    return rows
+
+
+def _check_not_encrypted(path: Path, head: bytes) -> None:
+    """An .xlsx/.xlsm/.xlsb that is an OLE container is encrypted (password to open)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb") and head.startswith(_OLE_MAGIC):
+        raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
+                             hint="请在 Excel 中去掉打开密码后另存，再导入")
+
+
+def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
+    """Every worksheet of a workbook → its rows (sheet name → rows), in workbook order."""
+    import python_calamine as pc
+
+    head = _read_bytes(path)[:8]
+    _check_not_encrypted(path, head)
+    if path.suffix.lower() != ".xls" and not head.startswith(_ZIP_MAGIC) and path.suffix.lower() != ".ods":
+        raise UnreadableFile("不是有效的 Excel 工作簿（文件内容不是 xlsx 格式）", file=str(path))
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as exc:
+        raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path)) from exc
+    except Exception as exc:  # calamine raises several error types for corrupt files
+        raise UnreadableFile(f"无法打开工作簿：{_short(exc)}", file=str(path)) from exc
+    out: dict[str, list[SourceRow]] = {}
+    try:
+        for meta in wb.sheets_metadata:
+            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+                values = sheet.to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise UnreadableFile(f"无法读取工作表：{_short(exc)}", file=str(path), sheet=meta.name) from exc
+            out[meta.name] = grid_rows(values, str(path), meta.name)
+    finally:
+        wb.close()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Word (.docx, python-docx)
+# --------------------------------------------------------------------------------------------
+
+
+def _table_rows(table: Any, number: int, file: str) -> Iterable[SourceRow]:
+    """Rows of a Word table. python-docx repeats a merged cell in every grid position it spans:
+    a repeat of the left neighbour (horizontal merge) or of the cell above (vertical merge) is
+    the merge itself, so it becomes a blank, exactly as a copy-as-text of the table shows it."""
+    above: list[Any] = []
+    for r, row in enumerate(table.rows, start=1):
+        tcs = [c._tc for c in row.cells]
+        cells: list[str] = []
+        for i, cell in enumerate(row.cells):
+            tc = tcs[i]
+            if (i > 0 and tc is tcs[i - 1]) or (i < len(above) and tc is above[i]):
+                cells.append("")
+            else:
+                cells.append(clean(cell.text))
+        above = tcs
+        yield SourceRow(cells, r, f"表格{number}第{r}行", file=file)
+
+
+def read_docx(path: Path) -> list[SourceRow]:
+    try:
+        import docx
+        from docx.table import Table
+    except ImportError as exc:  # pragma: no cover - dependency of the package
+        raise UnreadableFile("未安装 python-docx，无法读取 .docx 文件", file=str(path)) from exc
+    head = _read_bytes(path)[:8]
+    if head.startswith(_OLE_MAGIC):
+        raise UnreadableFile("Word 文档有打开密码（已加密）或是旧的 .doc 格式，无法读取", file=str(path),
+                             hint="请去掉密码并另存为 .docx 后再导入")
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:
+        raise UnreadableFile(f"无法打开 Word 文档：{_short(exc)}", file=str(path)) from exc
+    rows: list[SourceRow] = []
+    tables = 0
+    paragraphs = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            tables += 1
+            rows.extend(_table_rows(block, tables, str(path)))
+        else:
+            paragraphs += 1
+            rows.append(SourceRow([clean(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+    if not tables:
+        raise UnreadableFile("Word 文档中没有表格，找不到指标表", file=str(path))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UnreadableFile("文件不存在", file=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile("这是一个文件夹，不是文件", file=str(path)) from exc
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
+    if not data.strip():
+        raise UnreadableFile("文件是空的", file=str(path))
+    return data
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
