@@ -1,0 +1,427 @@
+"""Fast reader of unit workbooks made from the template (python-calamine).
+
+Reads the 目标表 and 实际完成 sheets by their titles (layout.py), never by fixed cells alone, so a
+workbook whose rows were inserted or moved still reads. Only python-calamine and the standard
+library are imported here: this path runs once per workbook in a consolidation of thousands.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from xlsxtools import layout
+from xlsxtools.codes import finding
+from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
+from xlsxtools.model import ActualEntry, Actuals, Finding, Indicator, Origin, TargetTable, UnitInfo, UnitWorkbook
+from xlsxtools.normalize import clean, key, normalize_type, parse_number
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+Grid = list[list[Any]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening
+# ---------------------------------------------------------------------------------------------
+
+
+def sniff(path: Path) -> None:
+    """Raise UnreadableFile with a precise reason for files that are not a readable .xlsx/.xlsm."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as exc:
+        raise UnreadableFile("文件不存在", file=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile("这是一个文件夹，不是工作簿", file=str(path)) from exc
+    except OSError as exc:
+        raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", file=str(path)) from exc
+    if size == 0:
+        raise UnreadableFile("文件是空的（0 字节）", file=str(path))
+    if head.startswith(OLE_MAGIC):
+        raise UnreadableFile(
+            "文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取",
+            file=str(path), hint="请在 Excel 中取消打开密码并另存为 .xlsx/.xlsm")
+    if not head.startswith(ZIP_MAGIC):
+        raise UnreadableFile("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）", file=str(path))
+
+
+def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
+    import python_calamine
+
+    sniff(path)
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise UnreadableFile(f"工作簿已损坏，无法读取（{type(exc).__name__}: {exc}）", file=str(path)) from exc
+
+
+def sheet_grid(wb: Any, name: str, path: Path) -> Grid:
+    """All cells of a sheet from A1 (rows padded to the same width)."""
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise UnreadableFile(f"无法读取工作表：{exc}", file=str(path), sheet=name) from exc
+
+
+def cell_at(grid: Grid, row: int, col: int) -> Any:
+    """Value at 1-based (row, col), or None outside the grid."""
+    if 1 <= row <= len(grid):
+        r = grid[row - 1]
+        if 1 <= col <= len(r):
+            v = r[col - 1]
+            return None if v == "" else v
+    return None
+
+
+def col_index(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_cell(ref: str) -> tuple[str, int]:
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    assert m, ref
+    return m.group(1), int(m.group(2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Locating by title
+# ---------------------------------------------------------------------------------------------
+
+
+def find_header_row(grid: Grid, wanted: dict[str, tuple[str, ...]], required: Sequence[str],
+                    max_row: int = 40) -> tuple[int, dict[str, int]] | None:
+    """The first row (1-based) holding all ``required`` titles; returns (row, field → 1-based column)."""
+    keyed = {f: {key(t) for t in titles} for f, titles in wanted.items()}
+    for r_idx, row in enumerate(grid[:max_row], start=1):
+        found: dict[str, int] = {}
+        for c_idx, v in enumerate(row, start=1):
+            if v == "" or v is None:
+                continue
+            k = key(v)
+            for f, keys in keyed.items():
+                if f not in found and k in keys:
+                    found[f] = c_idx
+                    break
+        if all(f in found for f in required):
+            return r_idx, found
+    return None
+
+
+def find_label(grid: Grid, titles: tuple[str, ...], rows: range) -> tuple[int, int] | None:
+    """(row, col) of the first cell within ``rows`` whose text is one of ``titles``."""
+    keys = {key(t) for t in titles}
+    for r in rows:
+        if r < 1 or r > len(grid):
+            continue
+        for c_idx, v in enumerate(grid[r - 1], start=1):
+            if v not in ("", None) and key(v) in keys:
+                return r, c_idx
+    return None
+
+
+def value_right_of(grid: Grid, row: int, col: int, stop_keys: set[str]) -> tuple[Any, int | None]:
+    """The first non-empty value right of (row, col) that is not another label; (value, col)."""
+    r = grid[row - 1]
+    for c in range(col + 1, len(r) + 1):
+        v = r[c - 1]
+        if v in ("", None):
+            continue
+        if isinstance(v, str) and key(v) in stop_keys:
+            return None, None
+        return v, c
+    return None, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def check_marker(wb: Any, path: Path, findings: list[Finding]) -> str | None:
+    """Return the layout version, or raise NotATemplateWorkbook when the workbook is not ours."""
+    names = list(wb.sheet_names)
+    missing_sheets = [s for s in (layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET) if s not in names]
+    if layout.TARGETS_SHEET in missing_sheets:
+        raise NotATemplateWorkbook(
+            f"不是由模板生成的单位工作簿：缺少工作表「{'」「'.join(missing_sheets)}」（现有：{'、'.join(names) or '无'}）",
+            file=str(path), hint="请用 xlsxtools import 把旧表导入模板，或用 xlsxtools template build 生成的模板填报")
+    if layout.LISTS_SHEET not in names:
+        findings.append(finding("W002", f"工作簿缺少隐藏的「{layout.LISTS_SHEET}」表，无法确认模板版本，按当前版本读取",
+                                Origin(file=str(path))))
+        return None
+    grid = sheet_grid(wb, layout.LISTS_SHEET, path)
+    mcol, mrow = split_cell(layout.MARKER_CELL)
+    vcol, vrow = split_cell(layout.VERSION_CELL)
+    marker = clean(cell_at(grid, mrow, col_index(mcol)))
+    version = clean(cell_at(grid, vrow, col_index(vcol))) or None
+    if marker != layout.VERSION_MARKER:
+        findings.append(finding("W002", f"「{layout.LISTS_SHEET}」表没有模板标记，无法确认模板版本，按当前版本读取",
+                                Origin(file=str(path), sheet=layout.LISTS_SHEET, row=mrow,
+                                       columns={"marker": mcol}), "marker"))
+    elif version != layout.LAYOUT_VERSION:
+        findings.append(finding(
+            "W002", f"工作簿来自模板版本 {version}，当前版本为 {layout.LAYOUT_VERSION}；请用当前模板重新导入后再提交",
+            Origin(file=str(path), sheet=layout.LISTS_SHEET, row=vrow, columns={"version": vcol}), "version"))
+    return version
+
+
+def read_unit_info(grid: Grid, path: Path, grid_end: int) -> UnitInfo:
+    info = UnitInfo()
+    all_fields = (*layout.HEADER_FIELDS, *layout.FOOTER_FIELDS)
+    stop = {key(t) for f in all_fields for t in f.titles}
+    for f, rows in [(f, range(1, layout.TARGET_HEADER_ROW + 3)) for f in layout.HEADER_FIELDS] + \
+                   [(f, range(grid_end, len(grid) + 1)) for f in layout.FOOTER_FIELDS]:
+        hit = find_label(grid, f.titles, rows)
+        if hit is None:
+            continue
+        r, c = hit
+        value, vc = value_right_of(grid, r, c, stop)
+        text = clean(value)
+        if f.key == "year" and isinstance(value, float):
+            text = str(int(value))
+        setattr(info, f.key, text)
+        col = layout.col_letter(vc) if vc else layout.col_letter(c + 1)
+        info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
+    return info
+
+
+def read_indicators(grid: Grid, path: Path, merged: list,
+                    findings: list[Finding]) -> tuple[list[Indicator], int, int]:
+    """Indicators of 目标表, the grid's header row, and the row after the grid (the footer follows)."""
+    wanted = {c.key: c.titles for c in layout.TARGET_COLUMNS}
+    found = find_header_row(grid, wanted, required=[c.key for c in layout.TARGET_COLUMNS if c.key != "remark"])
+    if found is None:
+        missing = [c.title for c in layout.TARGET_COLUMNS]
+        raise NotATemplateWorkbook(
+            f"不是由模板生成的单位工作簿：「{layout.TARGETS_SHEET}」表找不到指标表头（应有：{'、'.join(missing)}）",
+            file=str(path), sheet=layout.TARGETS_SHEET)
+    header_row, cols = found
+    letters = {f: layout.col_letter(c) for f, c in cols.items()}
+    footer_keys = {key(t) for f in layout.FOOTER_FIELDS for t in f.titles}
+    # Merged ranges that start in the level-1/level-2 columns: continuation rows take the top value.
+    merged_from: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, c1) in merged:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    merged_from[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
+
+    indicators: list[Indicator] = []
+    row = header_row + 1
+    while row <= len(grid):
+        cells = grid[row - 1]
+        if any(isinstance(v, str) and key(v) in footer_keys for v in cells if v not in ("", None)):
+            break
+        values: dict[str, Any] = {}
+        for f, c in cols.items():
+            v = cell_at(grid, row, c)
+            if v is None and (row, c) in merged_from:
+                v = cell_at(grid, *merged_from[(row, c)])
+            values[f] = v
+        if all(v is None for v in values.values()):
+            row += 1
+            continue
+        origin = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=row, columns=letters)
+        raw_type = clean(values.get("type"))
+        typ = normalize_type(raw_type)
+        if typ is not None and typ != raw_type:
+            findings.append(finding("V009", f"指标值类型「{raw_type}」按「{typ}」读取", origin, "type"))
+        target_raw = values.get("target")
+        target = clean(target_raw)
+        if isinstance(target_raw, str) and parse_number(target_raw) is not None and target != clean(parse_number(target_raw)):
+            # number typed as text or with full-width digits: read as the number a person sees
+            num = parse_number(target_raw)
+            findings.append(finding("V009", f"指标值「{target}」按数字 {clean(num)} 读取", origin, "target"))
+            target = clean(float(num)) if num is not None else target
+        ind = Indicator(
+            level1=clean(values.get("level1")), level2=clean(values.get("level2")), name=clean(values.get("name")),
+            type=typ or raw_type, target=target, unit=clean(values.get("unit")),
+            explanation=clean(values.get("explanation")), rule_text=clean(values.get("rule_text")),
+            remark=clean(values.get("remark")), origin=origin,
+        )
+        indicators.append(ind)
+        row += 1
+    return indicators, header_row, row
+
+
+def _weights(indicators: list[Indicator]) -> None:
+    if not indicators:
+        return
+    from xlsxtools.rules import parse_rule
+
+    for ind in indicators:
+        ind.weight = parse_rule(ind.rule_text).points if ind.rule_text else None
+
+
+def read_actuals(wb: Any, path: Path, indicators: list[Indicator], target_header: int,
+                 findings: list[Finding]) -> Actuals | None:
+    """Actual values, aligned with ``indicators`` row for row (the sheets are linked by formulas).
+
+    Row k below the 实际完成 header belongs to row k below the 目标表 header; when the cached
+    三级指标 on 实际完成 disagrees (rows inserted or moved), rows are matched by name instead.
+    """
+    if layout.ACTUALS_SHEET not in wb.sheet_names:
+        findings.append(finding("W001", f"缺少「{layout.ACTUALS_SHEET}」表，无法读取实际完成值", Origin(file=str(path))))
+        return None
+    grid = sheet_grid(wb, layout.ACTUALS_SHEET, path)
+    sheet = layout.ACTUALS_SHEET
+    wanted = {c.key: c.titles for c in layout.ACTUAL_COLUMNS}
+    found = find_header_row(grid, wanted, required=["name", "actual"])
+    if found is None:
+        findings.append(finding("W001", f"「{sheet}」表找不到表头（三级指标、实际完成值），无法读取实际完成值",
+                                Origin(file=str(path), sheet=sheet)))
+        return None
+    header_row, cols = found
+    letters = {f: layout.col_letter(c) for f, c in cols.items()}
+    actuals = Actuals()
+    # Budget band: titles anywhere above the grid header, values directly below.
+    for f in layout.BUDGET_FIELDS:
+        if f.key not in layout.BUDGET_INPUT_KEYS:
+            continue
+        hit = find_label(grid, f.titles, range(1, header_row))
+        if hit:
+            r, c = hit
+            setattr(actuals, f.key, cell_at(grid, r + 1, c))
+            actuals.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r + 1,
+                                            columns={f.key: layout.col_letter(c)})
+    # Rows of the actuals grid, keyed by their offset from the first grid row.
+    rows: list[tuple[int, str, Any, str]] = []  # (sheet row, name key, value, reason)
+    for r in range(header_row + 1, len(grid) + 1):
+        name = clean(cell_at(grid, r, cols["name"]))
+        value = cell_at(grid, r, cols["actual"])
+        reason = clean(cell_at(grid, r, cols["reason"])) if "reason" in cols else ""
+        rows.append((r, key(name), value, reason))
+    by_name: dict[str, list[int]] = {}
+    for i, (_, k, _, _) in enumerate(rows):
+        if k:
+            by_name.setdefault(k, []).append(i)
+
+    used: set[int] = set()
+    for ind in indicators:
+        offset = (ind.origin.row or 0) - target_header - 1
+        idx: int | None = offset if 0 <= offset < len(rows) else None
+        if idx is not None and rows[idx][1] and rows[idx][1] != key(ind.name):
+            # Cached name differs (rows inserted or moved): match by name instead.
+            cands = [i for i in by_name.get(key(ind.name), []) if i not in used]
+            idx = cands[0] if len(cands) == 1 else None
+        if idx is None or idx in used:
+            findings.append(finding(
+                "W003", f"「{ind.name or '（无名称）'}」在「{sheet}」表中找不到对应的行（目标表第 {ind.origin.row} 行）",
+                ind.origin, "name"))
+            actuals.entries.append(ActualEntry(origin=Origin(file=str(path), sheet=sheet, row=None, columns=letters)))
+            continue
+        used.add(idx)
+        r, _, value, reason = rows[idx]
+        actuals.entries.append(ActualEntry(value=value, reason=reason,
+                                           origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
+    for i, (r, k, value, _) in enumerate(rows):
+        if i not in used and value is not None and k:
+            findings.append(finding("W003", f"「{sheet}」表第 {r} 行有实际完成值，但目标表中没有对应的指标",
+                                    Origin(file=str(path), sheet=sheet, row=r, columns=letters), "actual"))
+    _mark_percent_formats(path, sheet, actuals, indicators)
+    return actuals
+
+
+def _mark_percent_formats(path: Path, sheet: str, actuals: Actuals, indicators: list[Indicator]) -> None:
+    """Set ``percent_format`` on actual cells that carry a % number format.
+
+    Only looked up when it matters (a number ≤ 10 in a % row), by reading the sheet's XML styles
+    directly: calamine gives values, not formats.
+    """
+    wanted = {}
+    for ind, e in zip(indicators, actuals.entries, strict=False):
+        if e.origin.row and ind.unit.strip() in ("%", "％") and isinstance(e.value, int | float) \
+                and abs(e.value) <= 10:
+            wanted[e.origin.cell("actual")] = e
+    if not wanted:
+        return
+    try:
+        styles = percent_cells(path, sheet, set(wanted))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return
+    for ref, e in wanted.items():
+        e.percent_format = ref in styles
+
+
+def percent_cells(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
+    """Which of ``refs`` on ``sheet_name`` carry a percentage number format."""
+    from xml.etree import ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    with zipfile.ZipFile(path) as z:
+        wbx = ET.fromstring(z.read("xl/workbook.xml"))
+        rid = next(s.get(f"{{{ns['r']}}}id") for s in wbx.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet_name)
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        target = target.lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        st = ET.fromstring(z.read("xl/styles.xml"))
+        fmts = {int(n.get("numFmtId")): n.get("formatCode", "") for n in st.iter(f"{{{ns['m']}}}numFmt")}
+        xfs_el = st.find("m:cellXfs", ns)
+        percent_xf = set()
+        if xfs_el is not None:
+            for i, xf in enumerate(xfs_el.findall("m:xf", ns)):
+                fid = int(xf.get("numFmtId", "0"))
+                if fid in (9, 10) or "%" in fmts.get(fid, ""):
+                    percent_xf.add(i)
+        if not percent_xf:
+            return set()
+        data = z.read(part).decode("utf-8")
+    out = set()
+    for ref in refs:
+        m = re.search(rf'<c r="{ref}"[^>]*?\ss="(\d+)"', data)
+        if m and int(m.group(1)) in percent_xf:
+            out.add(ref)
+    return out
+
+
+def read_unit_workbook(path: str | Path) -> UnitWorkbook:
+    """Read a unit workbook made from the template: header, indicators, footer and actuals."""
+    p = Path(path)
+    if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx 或 .xlsm",
+                             file=str(p))
+    wb = open_calamine(p)
+    findings: list[Finding] = []
+    version = check_marker(wb, p, findings)
+    grid = sheet_grid(wb, layout.TARGETS_SHEET, p)
+    try:
+        merged = wb.get_sheet_by_name(layout.TARGETS_SHEET).merged_cell_ranges or []
+    except Exception:  # merged ranges are a nicety; reading goes on without them
+        merged = []
+    table_findings: list[Finding] = []
+    indicators, target_header, grid_end = read_indicators(grid, p, merged, table_findings)
+    _weights(indicators)
+    unit = read_unit_info(grid, p, grid_end)
+    table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=str(p))
+    actuals = read_actuals(wb, p, indicators, target_header, findings)
+    return UnitWorkbook(path=str(p), layout_version=version, table=table, actuals=actuals, findings=findings)
+
+
+def read_table_any(path: str | Path) -> TargetTable:
+    """A target table from a unit workbook, or from any source the importer reads."""
+    p = Path(path)
+    if p.suffix.lower() in WORKBOOK_SUFFIXES:
+        try:
+            uw = read_unit_workbook(p)
+        except NotATemplateWorkbook:
+            pass
+        else:
+            uw.table.findings.extend(uw.findings)
+            return uw.table
+    from xlsxtools.importer import import_table
+
+    return import_table(p)
