@@ -311,19 +311,22 @@ def read_actuals(wb: Any, path: Path, indicators: list[Indicator], target_header
     used: set[int] = set()
     for ind in indicators:
         offset = (ind.origin.row or 0) - target_header - 1
-        idx: int | None = offset if 0 <= offset < len(rows) else None
-        if idx is not None and rows[idx][1] and rows[idx][1] != key(ind.name):
-            # Cached name differs (rows inserted or moved): match by name instead.
+        idx: int | None = offset
+        if 0 <= offset < len(rows) and rows[offset][1] and rows[offset][1] != key(ind.name):
+            # The cached name differs (rows inserted or moved on one sheet): match by name instead.
             cands = [i for i in by_name.get(key(ind.name), []) if i not in used]
             idx = cands[0] if len(cands) == 1 else None
-        if idx is None or idx in used:
+        if idx is None or idx < 0 or idx in used:
             findings.append(finding(
                 "W003", f"「{ind.name or '（无名称）'}」在「{sheet}」表中找不到对应的行（目标表第 {ind.origin.row} 行）",
                 ind.origin, "name"))
             actuals.entries.append(ActualEntry(origin=Origin(file=str(path), sheet=sheet, row=None, columns=letters)))
             continue
         used.add(idx)
-        r, _, value, reason = rows[idx]
+        if idx < len(rows):
+            r, _, value, reason = rows[idx]
+        else:  # empty rows at the end of the sheet are not in the grid calamine returns
+            r, value, reason = header_row + 1 + idx, None, ""
         actuals.entries.append(ActualEntry(value=value, reason=reason,
                                            origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
     for i, (r, k, value, _) in enumerate(rows):
