@@ -59,17 +59,17 @@ def dashuling() -> TargetTable:
         (25, out, "质量指标", "达到农村道路养护标准", "=", "100", "%", RATIO.format(n=2)),
         (26, out, "质量指标", "医保收缴率", "≥", "95", "%", percent("医保收缴率")),
         (27, out, "质量指标", "农村环境整治覆盖率", "=", "100", "%", percent("农村环境整治覆盖率")),
-        (28, out, "质量指标", "响应服务时限及时率", "≥", "95", "%", "按计划值得满分2分，否则按实际值/计划值*指标分值计分。"),
+        (28, out, "时效指标", "响应服务时限及时率", "≥", "95", "%", "按计划值得满分2分，否则按实际值/计划值*指标分值计分。"),
         (30, out, "时效指标", "群众投诉处理及时率", "≥", "95", "%", "按计划值完成得2分，否则按实际值/计划值*指标分值计分。"),
         (31, out, "时效指标", "乡镇各项补贴资金发放及时率", "=", "100", "%", "按计划值完成得2分，否则按实际值/计划值*指标分值计分。"),
         # line 32: the 三级指标 cell is missing (经济效益指标 is followed directly by 定性).
         (32, eff, "经济效益指标", "", "定性", "效果明显", "", GRADE.format(n=10, m=5)),
-        # lines 33-36: the explanation sits in the unit column (the unit cell was merged away).
-        (33, eff, "社会效益指标", "保障人民生命财产安全", "定性", "效果明显", "该工作对社会效益的影响", GRADE.format(n=5, m=3)),
-        (34, eff, "社会效益指标", "融洽党群干部关系", "定性", "效果明显", "该工作对社会效益的影响", GRADE.format(n=5, m=3)),
-        (35, eff, "生态效益指标", "美化乡村环境，造福村民", "定性", "效果明显", "该工作对生态效益的影响", GRADE.format(n=5, m=3)),
-        (36, eff, "可持续影响指标", "实现经济健康稳定发展，提高区域经济实力", "定性", "效果明显", "该工作对可持续影响效益的影响",
-         GRADE.format(n=5, m=3)),
+        # lines 33-36: one cell fewer; the text after 效果明显 is the explanation (a 定性 row has no
+        # unit), so the unit is empty — the importer reports that re-alignment (I002).
+        (33, eff, "社会效益指标", "保障人民生命财产安全", "定性", "效果明显", "", GRADE.format(n=5, m=3)),
+        (34, eff, "社会效益指标", "融洽党群干部关系", "定性", "效果明显", "", GRADE.format(n=5, m=3)),
+        (35, eff, "生态效益指标", "美化乡村环境，造福村民", "定性", "效果明显", "", GRADE.format(n=5, m=3)),
+        (36, eff, "可持续影响指标", "实现经济健康稳定发展，提高区域经济实力", "定性", "效果明显", "", GRADE.format(n=5, m=3)),
         (37, sat, "服务对象满意度指标", "群众满意率", "≥", "95", "%", BANDS.format(m=5)),
     ]
     unit = {"name": ("芷江侗族自治县大树岭乡人民政府", 9), "year": ("2026", 5), "duties": ("1. 宣传贯彻……", 10),
@@ -139,8 +139,6 @@ EXPECTED = {
         ("R007", 23), ("R007", 26),
         # the missing 三级指标 name.
         ("H004", 32),
-        # explanations in the unit column.
-        ("V004", 33), ("V004", 34), ("V004", 35), ("V004", 36),
     },
     "zhengfuban": {
         ("H001", 28),  # 经济效益指标 under 产出指标
@@ -171,3 +169,52 @@ def test_totals_would_catch_a_changed_sample():
     t.indicators[0].rule_text = t.indicators[0].rule_text.replace("得10分", "得12分")
     got = {(f.code, f.row) for f in run_checks(t, select=["T"])}
     assert got == {("T001", None), ("T003", None), ("T004", 13)}
+
+
+SAMPLES = {"dashuling": "dashuling_2026.txt", "zhengfuban": "zhengfuban_2026.txt", "zhengwu": "zhengwu_2026.txt"}
+
+
+def sample_path(name: str):
+    from importlib.resources import files
+
+    return files("xlsxtools") / "data" / "samples" / SAMPLES[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_raw_sample_text_checked_through_the_importer(name):
+    """The .txt straight from the field: the checks report exactly the hand-written findings; the
+    importer's repairs come along as I-codes and are not reported a second time by a check."""
+    importer = pytest.importorskip("xlsxtools.importer")
+    t = importer.import_table(str(sample_path(name)))
+    found = run_checks(t)
+    assert {(f.code, f.row) for f in found if not f.code.startswith("I")} == EXPECTED[name]
+    assert all(f.sheet is None and f.cell is None for f in found)  # a text source: rows are source lines
+    assert [f for f in found if f.code.startswith("I")] == sorted(t.findings, key=lambda f: (*f.sort_key, f.severity.rank, f.message))
+
+
+def test_importer_repairs_are_not_reported_again():
+    """大树岭乡 lines 33-36 lost one cell (unit); the importer re-aligns them (I002) and the checks
+    do not add V004/V002 for the same cells; line 32 lost its name cell: I002 + the real defect H004."""
+    importer = pytest.importorskip("xlsxtools.importer")
+    found = run_checks(importer.import_table(str(sample_path("dashuling"))))
+    at = {}
+    for f in found:
+        at.setdefault(f.row, set()).add(f.code)
+    for line in (33, 34, 35, 36):
+        assert "I002" in at[line] and not at[line] & {"V002", "V004"}
+    assert {"I002", "H004"} <= at[32]
+
+
+def test_sample_pasted_positionally_shows_sentences_in_the_unit_column():
+    """The same 大树岭乡 lines pasted cell by cell into the template grid (no importer): line 32 is
+    shifted left (定性 sits in the name column: H002), lines 33-36 hold the explanation in the unit
+    column (V004)."""
+    lines = (sample_path("dashuling")).read_text(encoding="utf-8").split("\n")
+    inds = []
+    for n in range(32, 37):
+        cells = (lines[n - 1].split("\t") + [""] * 9)[:9]
+        inds.append(Indicator(*cells, origin=Origin("pasted", None, n)))
+    got = {(f.code, f.row) for f in run_checks(TargetTable(indicators=inds), select=["H", "V"])}
+    assert got == {("H002", 32), ("V004", 33), ("V004", 34), ("V004", 35), ("V004", 36),
+                   # blank level 1 (and level 2 on line 34) read as merged cells, said so:
+                   ("V009", 33), ("V009", 34), ("V009", 35), ("V009", 36)}

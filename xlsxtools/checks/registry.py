@@ -73,7 +73,7 @@ def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Confi
     from xlsxtools import checks as _package  # noqa: F401  (importing the package registers every check)
 
     config = config or Config()
-    found: list[Finding] = list(table.findings)
+    found: list[Finding] = []
     for check in sorted(REGISTRY, key=lambda c: c.secondary):
         if not _wanted(check, select, ignore):
             continue
@@ -82,6 +82,8 @@ def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Confi
             have = {(f.code, f.file, f.sheet, f.row) for f in found if f.row is not None}
             out = [f for f in out if (f.code, f.file, f.sheet, f.row) not in have]
         found.extend(out)
-    found = dedupe(select_findings(found, select, ignore))
+    # Reading findings are kept as read (two repairs on one row are two findings); the checks'
+    # own findings are deduplicated (a check and the scoring may both report one problem).
+    found = select_findings(list(table.findings), select, ignore) + dedupe(select_findings(found, select, ignore))
     found.sort(key=lambda f: (*f.sort_key, f.severity.rank, f.message))
     return found
