@@ -27,6 +27,26 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES + DOCX_SUFFIXES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2018" <= ch <= "\u201d"
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as one line. Line breaks inside a cell (Alt+Enter, Word paragraphs, <br>)
+    vanish between two Chinese characters and become one space otherwise."""
+    if not isinstance(value, str) or "\n" not in value and "\r" not in value:
+        return clean(value)
+    lines = [ln.strip() for ln in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if out and not (_is_cjk(out[-1]) and _is_cjk(ln[0])):
+            out += " "
+        out += ln
+    return clean(out)
+
+
 # --------------------------------------------------------------------------------------------
 # Text and markdown
 # --------------------------------------------------------------------------------------------
@@ -68,10 +88,10 @@ def _split_markdown(line: str) -> list[str] | None:
     cells = re.split(r"(?<!\\)\|", s)
     out = []
     for c in cells:
-        c = _MD_BREAK.sub(" ", c)
+        c = _MD_BREAK.sub("\n", c.strip())
         c = _MD_ESCAPE.sub(r"\1", c)
         c = c.replace("**", "")  # bold markers that converters put on header cells
-        out.append(clean(c))
+        out.append(cell_text(c))
     return out
 
 
@@ -105,7 +125,7 @@ def grid_rows(values: Sequence[Sequence[Any]], file: str | None, sheet: str | No
     """A 2-D block of cell values (first cell at ``first_row``/``first_col``) → rows."""
     rows = []
     for r, values_row in enumerate(values, start=first_row):
-        cells = [clean(v) for v in values_row]
+        cells = [cell_text(v) for v in values_row]
         letters = [col_letter(first_col + i) for i in range(len(cells))]
         where = f"工作表「{sheet}」第{r}行" if sheet else f"第{r}行"
         rows.append(SourceRow(cells, r, where, file=file, sheet=sheet, letters=letters))
@@ -167,7 +187,7 @@ def _table_rows(table: Any, number: int, file: str) -> Iterable[SourceRow]:
             if (i > 0 and tc is tcs[i - 1]) or (i < len(above) and tc is above[i]):
                 cells.append("")
             else:
-                cells.append(clean(cell.text))
+                cells.append(cell_text(cell.text))
         above = tcs
         yield SourceRow(cells, r, f"表格{number}第{r}行", file=file)
 
@@ -195,7 +215,7 @@ def read_docx(path: Path) -> list[SourceRow]:
             rows.extend(_table_rows(block, tables, str(path)))
         else:
             paragraphs += 1
-            rows.append(SourceRow([clean(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+            rows.append(SourceRow([cell_text(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
     if not tables:
         raise UnreadableFile("Word 文档中没有表格，找不到指标表", file=str(path))
     return rows
