@@ -189,3 +189,17 @@ def test_output_path_rules(unit_file: Path, tmp_path: Path):
     target, backup = output_path(unit_file, None, True)
     assert target == unit_file and backup is not None and backup.read_bytes() == unit_file.read_bytes()
     assert output_path(unit_file, tmp_path / "o.xlsx", False) == (tmp_path / "o.xlsx", None)
+
+
+def test_memory_source_reads_like_the_file(unit_file: Path):
+    """The Excel edge passes value grids: they must read exactly like the file."""
+    from xlsxtools.workbook.reader import MemorySource, read_unit
+
+    book = python_calamine.CalamineWorkbook.from_path(str(unit_file))
+    grids = {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+    pct = f"{A['actual']}{FIRST_A + 1}"
+    uw = read_unit(MemorySource(grids, percent={layout.ACTUALS_SHEET: {pct}}), "live.xlsm")
+    from_file = read_unit_workbook(unit_file)
+    assert [i.name for i in uw.table.indicators] == [i.name for i in from_file.table.indicators]
+    assert [e.value for e in uw.actuals.entries] == [e.value for e in from_file.actuals.entries]
+    assert [e.percent_format for e in uw.actuals.entries] == [False, True, False, False]

@@ -95,6 +95,54 @@ def split_cell(ref: str) -> tuple[str, int]:
     return m.group(1), int(m.group(2))
 
 
+class CalamineSource:
+    """Sheets of a workbook file, read with python-calamine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.wb = open_calamine(path)
+        self.sheet_names: list[str] = list(self.wb.sheet_names)
+
+    def grid(self, name: str) -> Grid:
+        return sheet_grid(self.wb, name, self.path)
+
+    def merged(self, name: str) -> list:
+        try:
+            return self.wb.get_sheet_by_name(name).merged_cell_ranges or []
+        except Exception:  # merged ranges are a nicety; reading goes on without them
+            return []
+
+    def percent_cells(self, sheet: str, refs: set[str]) -> set[str]:
+        try:
+            return percent_cells(self.path, sheet, refs)
+        except (KeyError, StopIteration, zipfile.BadZipFile, OSError, ValueError):
+            return set()
+
+
+class MemorySource:
+    """Sheets given as value grids (from live Excel through xlwings, or tests).
+
+    ``merged``: sheet → list of ((r0, c0), (r1, c1)) zero-based ranges; ``percent``: sheet → cell
+    references that carry a % number format.
+    """
+
+    def __init__(self, grids: dict[str, Grid], merged: dict[str, list] | None = None,
+                 percent: dict[str, set[str]] | None = None) -> None:
+        self.grids = grids
+        self.sheet_names = list(grids)
+        self._merged = merged or {}
+        self._percent = percent or {}
+
+    def grid(self, name: str) -> Grid:
+        return [["" if v is None else v for v in row] for row in self.grids[name]]
+
+    def merged(self, name: str) -> list:
+        return self._merged.get(name, [])
+
+    def percent_cells(self, sheet: str, refs: set[str]) -> set[str]:
+        return refs & self._percent.get(sheet, set())
+
+
 # ---------------------------------------------------------------------------------------------
 # Locating by title
 # ---------------------------------------------------------------------------------------------
@@ -149,7 +197,7 @@ def value_right_of(grid: Grid, row: int, col: int, stop_keys: set[str]) -> tuple
 # ---------------------------------------------------------------------------------------------
 
 
-def check_marker(wb: Any, path: Path, findings: list[Finding]) -> str | None:
+def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[Finding]) -> str | None:
     """Return the layout version, or raise NotATemplateWorkbook when the workbook is not ours."""
     names = list(wb.sheet_names)
     missing_sheets = [s for s in (layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET) if s not in names]
@@ -161,7 +209,7 @@ def check_marker(wb: Any, path: Path, findings: list[Finding]) -> str | None:
         findings.append(finding("W002", f"工作簿缺少隐藏的「{layout.LISTS_SHEET}」表，无法确认模板版本，按当前版本读取",
                                 Origin(file=str(path))))
         return None
-    grid = sheet_grid(wb, layout.LISTS_SHEET, path)
+    grid = wb.grid(layout.LISTS_SHEET)
     mcol, mrow = split_cell(layout.MARKER_CELL)
     vcol, vrow = split_cell(layout.VERSION_CELL)
     marker = clean(cell_at(grid, mrow, col_index(mcol)))
@@ -265,7 +313,7 @@ def _weights(indicators: list[Indicator]) -> None:
         ind.weight = parse_rule(ind.rule_text).points if ind.rule_text else None
 
 
-def read_actuals(wb: Any, path: Path, indicators: list[Indicator], target_header: int,
+def read_actuals(wb: CalamineSource | MemorySource, path: Path, indicators: list[Indicator], target_header: int,
                  findings: list[Finding]) -> Actuals | None:
     """Actual values, aligned with ``indicators`` row for row (the sheets are linked by formulas).
 
@@ -275,7 +323,7 @@ def read_actuals(wb: Any, path: Path, indicators: list[Indicator], target_header
     if layout.ACTUALS_SHEET not in wb.sheet_names:
         findings.append(finding("W001", f"缺少「{layout.ACTUALS_SHEET}」表，无法读取实际完成值", Origin(file=str(path))))
         return None
-    grid = sheet_grid(wb, layout.ACTUALS_SHEET, path)
+    grid = wb.grid(layout.ACTUALS_SHEET)
     sheet = layout.ACTUALS_SHEET
     wanted = {c.key: c.titles for c in layout.ACTUAL_COLUMNS}
     found = find_header_row(grid, wanted, required=["name", "actual"])
@@ -333,11 +381,12 @@ def read_actuals(wb: Any, path: Path, indicators: list[Indicator], target_header
         if i not in used and value is not None and k:
             findings.append(finding("W003", f"「{sheet}」表第 {r} 行有实际完成值，但目标表中没有对应的指标",
                                     Origin(file=str(path), sheet=sheet, row=r, columns=letters), "actual"))
-    _mark_percent_formats(path, sheet, actuals, indicators)
+    _mark_percent_formats(wb, sheet, actuals, indicators)
     return actuals
 
 
-def _mark_percent_formats(path: Path, sheet: str, actuals: Actuals, indicators: list[Indicator]) -> None:
+def _mark_percent_formats(wb: CalamineSource | MemorySource, sheet: str, actuals: Actuals,
+                          indicators: list[Indicator]) -> None:
     """Set ``percent_format`` on actual cells that carry a % number format.
 
     Only looked up when it matters (a number ≤ 10 in a % row), by reading the sheet's XML styles
@@ -350,10 +399,7 @@ def _mark_percent_formats(path: Path, sheet: str, actuals: Actuals, indicators: 
             wanted[e.origin.cell("actual")] = e
     if not wanted:
         return
-    try:
-        styles = percent_cells(path, sheet, set(wanted))
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return
+    styles = wb.percent_cells(sheet, set(wanted))
     for ref, e in wanted.items():
         e.percent_format = ref in styles
 
@@ -397,21 +443,23 @@ def read_unit_workbook(path: str | Path) -> UnitWorkbook:
     if p.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx 或 .xlsm",
                              file=str(p))
-    wb = open_calamine(p)
+    return read_unit(CalamineSource(p), str(p))
+
+
+def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook:
+    """Read a unit workbook from its sheets (a file, or grids from live Excel); ``label`` names it."""
+    p = Path(label)
     findings: list[Finding] = []
-    version = check_marker(wb, p, findings)
-    grid = sheet_grid(wb, layout.TARGETS_SHEET, p)
-    try:
-        merged = wb.get_sheet_by_name(layout.TARGETS_SHEET).merged_cell_ranges or []
-    except Exception:  # merged ranges are a nicety; reading goes on without them
-        merged = []
+    version = check_marker(source, p, findings)
+    grid = source.grid(layout.TARGETS_SHEET)
     table_findings: list[Finding] = []
-    indicators, target_header, grid_end = read_indicators(grid, p, merged, table_findings)
+    indicators, target_header, grid_end = read_indicators(grid, p, source.merged(layout.TARGETS_SHEET),
+                                                          table_findings)
     _weights(indicators)
     unit = read_unit_info(grid, p, grid_end)
-    table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=str(p))
-    actuals = read_actuals(wb, p, indicators, target_header, findings)
-    return UnitWorkbook(path=str(p), layout_version=version, table=table, actuals=actuals, findings=findings)
+    table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
+    actuals = read_actuals(source, p, indicators, target_header, findings)
+    return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
 
 
 def read_table_any(path: str | Path) -> TargetTable:
