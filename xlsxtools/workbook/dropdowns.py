@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlsxtools import layout
-from xlsxtools.errors import LayoutVersionMismatch, NotATemplateWorkbook, UnreadableFile, UserError
+from xlsxtools.errors import LayoutVersionMismatch, NotATemplateWorkbook, UserError
 from xlsxtools.normalize import clean
 from xlsxtools.validation import (
     ValidationSpec,
@@ -223,51 +223,6 @@ def add_dropdowns(wb: Workbook, file: str | None = None) -> DropdownsResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def open_for_edit(path: Path) -> Workbook:
-    """openpyxl workbook for editing (VBA kept for .xlsm); the lead's ``open_workbook`` when present."""
-    try:
-        from xlsxtools.workbook.edit import open_workbook
-    except ImportError:
-        open_workbook = None
-    if open_workbook is not None:
-        return open_workbook(path)
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    if not path.exists():
-        raise UnreadableFile("文件不存在", file=str(path))
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise UnreadableFile(f"不支持的文件类型「{path.suffix or '无扩展名'}」：单位工作簿应为 .xlsx 或 .xlsm",
-                             file=str(path))
-    try:
-        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(f"无法打开工作簿（已损坏、加密或不是 Excel 文件）：{exc}", file=str(path)) from exc
-
-
-def save_edited(wb: Workbook, out: Path) -> None:
-    """Atomic save that keeps VBA; the lead's ``save_workbook`` (which also re-links the ribbon)
-    when present."""
-    try:
-        from xlsxtools.workbook.edit import save_workbook
-    except ImportError:
-        save_workbook = None
-    if save_workbook is not None:
-        save_workbook(wb, out)
-        return
-    from xlsxtools.atomic import atomic_path
-
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
-        try:
-            from xlsxtools.vba.package import relink_ribbon
-        except ImportError:
-            relink_ribbon = None
-        if relink_ribbon is not None and out.suffix.lower() == ".xlsm":
-            relink_ribbon(tmp)
-
-
 @dataclass(frozen=True)
 class DropdownsOutcome:
     output: Path
@@ -284,6 +239,7 @@ def refresh_dropdowns(src: str | Path, out: str | Path | None = None, *, in_plac
     import shutil
 
     from xlsxtools.atomic import backup_path
+    from xlsxtools.workbook.edit import open_workbook, save_workbook
 
     src = Path(src)
     if in_place and out is not None:
@@ -293,7 +249,7 @@ def refresh_dropdowns(src: str | Path, out: str | Path | None = None, *, in_plac
     target = src if in_place else Path(out)  # type: ignore[arg-type]
     if not in_place and target.resolve() == src.resolve():
         raise UserError("输出文件与原文件相同；如要直接修改原文件，请用 --in-place", file=str(src))
-    wb = open_for_edit(src)
+    wb = open_workbook(src)
     if not in_place and target.suffix.lower() != src.suffix.lower():
         raise UserError(f"输出文件的扩展名应与原文件相同（{src.suffix}）", file=str(target))
     result = add_dropdowns(wb, str(src))
@@ -301,5 +257,5 @@ def refresh_dropdowns(src: str | Path, out: str | Path | None = None, *, in_plac
     if in_place:
         backup = backup_path(src)
         shutil.copy2(src, backup)
-    save_edited(wb, target)
+    save_workbook(wb, target, kind=layout.KIND_UNIT)
     return DropdownsOutcome(target, backup, result)
