@@ -1,0 +1,440 @@
+"""The I/O side of the consolidation: find workbooks, read them in parallel, spool, write.
+
+Workers (one process per core for large folders, in-process for small ones) each read one
+workbook with python-calamine, check and score it, and send back a small :class:`UnitResult`
+with its detail pickled to bytes. Results are streamed with ``imap`` (input order, so the run is
+deterministic) and the details go straight to a temporary spool file: the parent's memory stays
+flat however many workbooks there are. Source files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from xlsxtools.config import Config
+from xlsxtools.consolidate.baseline import Baseline, approved_from_table, read_baseline_file
+from xlsxtools.consolidate.core import (
+    Consolidation,
+    aggregate,
+    apply_baseline,
+    evaluate_workbook,
+    pack,
+    unreadable_result,
+)
+from xlsxtools.consolidate.records import TAMPER_CHANGED, RunInfo, Trend, UnitDetail, UnitResult
+from xlsxtools.errors import UserError
+
+#: Files read as workbooks (.xls too, so an old-format file is reported rather than ignored).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+LOCK_PREFIX = "~$"
+#: Below this many files the run stays in-process (starting workers costs more than it saves).
+PARALLEL_MIN_FILES = 24
+#: A workbook larger than this (bytes on disk / unpacked) is reported, not read.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+
+SKIP_LOCK = "Excel 临时锁定文件（~$ 开头）"
+SKIP_OTHER = "不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm）"
+SKIP_OUTPUT = "汇总输出文件本身"
+SKIP_HIDDEN = "隐藏文件或临时文件（. 开头）"
+
+
+# ----------------------------------------------------------------------------------------------
+# Finding the files
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> Discovery:
+    """Every workbook under ``paths`` (folders recursively, files as given), sorted, no repeats."""
+    excluded = {os.path.realpath(p) for p in exclude}
+    found: dict[str, str] = {}
+    d = Discovery()
+
+    def consider(path: str) -> None:
+        name = os.path.basename(path)
+        real = os.path.realpath(path)
+        if real in excluded:
+            d.skip(SKIP_OUTPUT)
+        elif name.startswith(LOCK_PREFIX):
+            d.skip(SKIP_LOCK)
+        elif name.startswith("."):
+            d.skip(SKIP_HIDDEN)
+        elif not name.lower().endswith(WORKBOOK_SUFFIXES):
+            d.skip(SKIP_OTHER)
+        elif real not in found:
+            found[real] = path
+
+    for p in paths:
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for f in sorted(files):
+                    consider(os.path.join(root, f))
+        elif os.path.isfile(p):
+            consider(p)
+        else:
+            raise UserError("文件夹或文件不存在", file=p)
+    d.files = sorted(found.values())
+    return d
+
+
+# ----------------------------------------------------------------------------------------------
+# One workbook (runs in a worker)
+# ----------------------------------------------------------------------------------------------
+
+_CONFIG: Config | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _CONFIG
+    _CONFIG = config
+
+
+def _too_big(path: str, size: int) -> str | None:
+    if size > MAX_FILE_BYTES:
+        return f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB），未读取"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # the reader says precisely what is wrong
+    if unpacked > MAX_UNPACKED_BYTES:
+        return f"工作簿解压后过大（{unpacked / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES // 1048576} MB），未读取"
+    return None
+
+
+def evaluate_path(path: str, config: Config) -> tuple[UnitResult, UnitDetail]:
+    """Read, check and score one workbook; never raises for a bad file (it becomes a W00x row)."""
+    from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
+    from xlsxtools.workbook.reader import read_unit_workbook
+
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return unreadable_result(path, "W004", f"无法打开文件：{exc.strerror or exc}")
+    mtime, size = st.st_mtime, st.st_size
+    why = _too_big(path, size)
+    if why:
+        return unreadable_result(path, "W004", why, mtime=mtime, size=size)
+    try:
+        wb = read_unit_workbook(path)
+    except NotATemplateWorkbook as exc:
+        return unreadable_result(path, "W001", _reason(exc), mtime=mtime, size=size)
+    except UnreadableFile as exc:
+        return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
+    except UserError as exc:
+        return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
+    except Exception as exc:  # a workbook the reader chokes on must not stop the other units
+        return unreadable_result(path, "W004", f"读取时出错（{type(exc).__name__}: {exc}）", mtime=mtime, size=size)
+    try:
+        return evaluate_workbook(wb, config, mtime=mtime, size=size)
+    except Exception as exc:
+        return unreadable_result(path, "W004", f"检查或计分时出错（{type(exc).__name__}: {exc}）",
+                                 mtime=mtime, size=size)
+
+
+def _reason(exc: UserError) -> str:
+    text = exc.message
+    if exc.sheet:
+        text = f"工作表「{exc.sheet}」" + (f"单元格 {exc.cell}" if exc.cell else "") + f"：{text}"
+    if exc.hint:
+        text += f"（{exc.hint}）"
+    return text
+
+
+def _work(path: str) -> UnitResult:
+    assert _CONFIG is not None
+    return pack(*evaluate_path(path, _CONFIG))
+
+
+def _approve(path: str) -> tuple[str, float, Any]:
+    """Worker for baselines: the approved form of one workbook's table, or the reason it failed."""
+    try:
+        from xlsxtools.workbook.reader import read_unit_workbook
+
+        wb = read_unit_workbook(path)
+        return path, os.stat(path).st_mtime, approved_from_table(wb.table, path)
+    except UserError as exc:
+        return path, 0.0, _reason(exc)
+    except Exception as exc:
+        return path, 0.0, f"{type(exc).__name__}: {exc}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Parallel map with a progress bar
+# ----------------------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int | None, config: Config,
+                 progress: bool, label: str) -> Iterator[Any]:
+    """``map(func, items)`` in input order: in-process for few items or jobs 1, else a process pool."""
+    jobs = default_jobs() if jobs is None or jobs < 1 else jobs
+    jobs = min(jobs, max(1, len(items)))
+    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+        _init_worker(config)
+        bar = _progress(len(items), label) if progress and items else None
+        try:
+            for item in items:
+                yield func(item)
+                if bar:
+                    bar.advance()
+        finally:
+            if bar:
+                bar.stop()
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork") if sys.platform != "win32" and hasattr(os, "fork") else \
+        multiprocessing.get_context()
+    chunksize = max(1, min(16, len(items) // (jobs * 8)))
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        # The progress thread starts only after the workers were forked.
+        bar = _progress(len(items), label) if progress else None
+        try:
+            for res in pool.imap(func, items, chunksize=chunksize):
+                yield res
+                if bar:
+                    bar.advance()
+        finally:
+            if bar:
+                bar.stop()
+
+
+class _Bar:
+    def __init__(self, total: int, label: str) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                 transient=True)
+        self.task = self.progress.add_task(label, total=total)
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _progress(total: int, label: str) -> _Bar | None:
+    return _Bar(total, label) if sys.stderr.isatty() else None
+
+
+# ----------------------------------------------------------------------------------------------
+# Spool: details on disk between reading and writing
+# ----------------------------------------------------------------------------------------------
+
+
+class Spool:
+    """Append-only temporary file of pickled UnitDetails."""
+
+    def __init__(self) -> None:
+        self.fh = tempfile.TemporaryFile(prefix="xlsxtools-spool-")
+        self.size = 0
+
+    def put(self, blob: bytes) -> tuple[int, int]:
+        self.fh.seek(self.size)
+        self.fh.write(blob)
+        ref = (self.size, len(blob))
+        self.size += len(blob)
+        return ref
+
+    def get(self, ref: tuple[int, int]) -> UnitDetail:
+        self.fh.seek(ref[0])
+        return pickle.loads(self.fh.read(ref[1]))
+
+    def load(self, u: UnitResult) -> UnitDetail:
+        return self.get(u.detail_ref) if u.detail_ref is not None else UnitDetail()
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Baselines and rosters
+# ----------------------------------------------------------------------------------------------
+
+
+def build_baseline(paths: Sequence[str | os.PathLike[str]], *, jobs: int | None = None, progress: bool = False,
+                   config: Config | None = None) -> Baseline:
+    """The approved tables of every unit workbook under ``paths``."""
+    found = discover(paths)
+    base = Baseline(source="；".join(os.fspath(p) for p in paths))
+    results = sorted(parallel_map(_approve, found.files, jobs=jobs, config=config or Config(), progress=progress,
+                                  label="读取核定表"), key=lambda r: (r[1], r[0]))
+    for path, _mtime, res in results:  # oldest first, so the newest approved copy of a unit wins
+        if isinstance(res, str):
+            base.notes.append(f"{path}：无法读取核定表（{res}）")
+        else:
+            base.add(res)
+    return base
+
+
+def load_baseline(path: str | os.PathLike[str], *, jobs: int | None = None, progress: bool = False,
+                  config: Config | None = None) -> Baseline:
+    """A baseline file (JSON from ``xlsxtools baseline``) or a folder of approved workbooks."""
+    p = Path(path)
+    if p.is_dir():
+        return build_baseline([p], jobs=jobs, progress=progress, config=config)
+    if not p.is_file():
+        raise UserError("核定基线文件或文件夹不存在", file=str(p))
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        return build_baseline([p], jobs=1, config=config)
+    return read_baseline_file(p)
+
+
+def load_roster(path: str | os.PathLike[str]) -> list[str]:
+    """Unit names: a text file one per line, or the first column of a CSV or XLSX (header skipped)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError("名册文件不存在", file=str(p))
+    suffix = p.suffix.lower()
+    names: list[str] = []
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        import python_calamine
+
+        try:
+            wb = python_calamine.CalamineWorkbook.from_path(str(p))
+            rows = wb.get_sheet_by_index(0).to_python()
+        except Exception as exc:
+            raise UserError(f"无法读取名册：{exc}", file=str(p)) from exc
+        names = [r[0] for r in rows if r]
+    else:
+        raw = p.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UserError("名册文件编码无法识别（请保存为 UTF-8）", file=str(p))
+        if suffix == ".csv":
+            import csv
+
+            names = [r[0] for r in csv.reader(text.splitlines()) if r]
+        else:
+            names = text.splitlines()
+    from xlsxtools.normalize import clean
+
+    out = [clean(n) for n in names if clean(n)]
+    if out and out[0] in ("单位名称", "单位", "部门（单位）名称", "部门(单位)名称", "名称"):
+        out = out[1:]
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole run
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What a run did (for the command's closing lines and for tests)."""
+
+    output: Path
+    files: int
+    skipped: dict[str, int]
+    units: int
+    unreadable: int
+    duplicates: int
+    errors: int
+    warnings: int
+    tampered: int
+    missing: int
+    seconds: float
+    period: str | None = None
+    trend: Trend | None = None
+
+
+def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
+                roster: str | os.PathLike[str] | None = None, baseline: str | os.PathLike[str] | None = None,
+                history: str | os.PathLike[str] | None = None, period: str | None = None,
+                jobs: int | None = None, config: Config | None = None, progress: bool = False) -> Report:
+    """Consolidate every unit workbook under ``paths`` into the summary workbook ``out``."""
+    from xlsxtools import __version__
+    from xlsxtools.config import load_config
+    from xlsxtools.consolidate.history import History, check_period
+    from xlsxtools.consolidate.summary import write_summary
+
+    t0 = time.perf_counter()
+    config = config or load_config()
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError("汇总文件应以 .xlsx 结尾", file=str(out))
+    period = check_period(period) if history is not None or period is not None else None
+    roster_names = load_roster(roster) if roster is not None else None
+    base = load_baseline(baseline, jobs=jobs, progress=progress, config=config) if baseline is not None else None
+
+    found = discover(paths, exclude=[out])
+    jobs_used = min(jobs or default_jobs(), max(1, len(found.files)))
+    info = RunInfo(folders=[os.fspath(p) for p in paths], generated=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+                   tool_version=__version__, files=len(found.files), skipped=dict(found.skipped),
+                   step_mode_label=f"{config.step_mode.value}：{config.step_mode.label}",
+                   expectations=config.expectations.describe(), config_source=config.source, period=period,
+                   baseline=os.fspath(baseline) if baseline is not None else None,
+                   roster=os.fspath(roster) if roster is not None else None,
+                   history=os.fspath(history) if history is not None else None,
+                   jobs=jobs_used if len(found.files) >= PARALLEL_MIN_FILES else 1)
+    if base is not None:
+        info.notes.extend(base.notes)
+
+    spool = Spool()
+    try:
+        results: list[UnitResult] = []
+        for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
+                                label="读取工作簿"):
+            if res.detail_blob is not None:
+                res.detail_ref = spool.put(res.detail_blob)
+                res.detail_blob = None
+            results.append(res)
+        cons: Consolidation = aggregate(results, roster_names, os.fspath(roster) if roster is not None else None)
+        if base is not None:
+            apply_baseline(cons, base, spool.load, config)
+        trend = None
+        hist = History(history) if history is not None else None
+        try:
+            if hist is not None:
+                assert period is not None
+                trend = hist.trend(period, cons.units)
+                hist.begin_record(period, cons.units, spool.load, info)
+            write_summary(out, cons, spool.load, info, trend)
+            if hist is not None:
+                hist.commit()
+        finally:
+            if hist is not None:
+                hist.rollback()
+                hist.close()
+    finally:
+        spool.close()
+    units = [u for u in cons.units if u.readable]
+    return Report(
+        output=out, files=len(found.files), skipped=found.skipped, units=len(units),
+        unreadable=sum(1 for u in cons.units if not u.readable), duplicates=len(cons.duplicates),
+        errors=sum(u.errors for u in cons.units), warnings=sum(u.warnings for u in cons.units),
+        tampered=sum(1 for u in units if u.tamper.startswith(TAMPER_CHANGED)), missing=len(cons.missing),
+        seconds=time.perf_counter() - t0, period=period, trend=trend)

@@ -1,0 +1,504 @@
+"""The summary workbook (XlsxWriter): 汇总, 指标明细, 问题清单, 未提交, 图表, 环比, 说明.
+
+Written from plain records only. XlsxWriter runs in constant-memory mode (each sheet streams its
+rows to disk), so a summary of 10,000 units does not hold 300,000 indicator rows in memory; every
+sheet is therefore written top to bottom. Chart series carry their cached values explicitly
+(constant-memory mode cannot look them up), so the charts show in every reader without a recalc.
+
+Every string is written with ``write_string``: a unit name typed "=…" or the 指标值类型 "=" stays
+text, never a formula. The file is written to a temporary path and renamed into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from xlsxtools import layout
+from xlsxtools.atomic import atomic_path
+from xlsxtools.consolidate.core import Consolidation
+from xlsxtools.consolidate.records import (
+    FindingRow,
+    RunInfo,
+    Trend,
+    UnitDetail,
+    UnitResult,
+)
+from xlsxtools.layout import Column
+from xlsxtools.model import Severity
+
+#: How many ranked units the "total score by unit" chart shows at most.
+CHART_MAX_UNITS = 100
+
+GRADE_COLOURS: dict[str, str] = {"优": "#C6EFCE", "良": "#DDEBF7", "中": "#FFEB9C", "差": "#FFC7CE"}
+RULE_KIND_LABELS: dict[str, str] = {
+    "ratio": "按完成比例", "percent": "按达到100%比例", "overrun": "超支扣分", "saving": "节约率扣分",
+    "delay": "推迟扣分", "grade": "效果等级", "bands": "区间计分", "threshold": "及格门槛",
+    "level": "目标实现程度", "direct": "直接赋分",
+}
+STATUS_LABEL = {"ok": "正常", "unreadable": "无法读取"}
+
+
+def _rule_label(kind: str | None) -> str:
+    if not kind:
+        return ""
+    return RULE_KIND_LABELS.get(kind.lower(), kind)
+
+
+class _Sheet:
+    """A worksheet written row by row (constant memory): title, header, data rows."""
+
+    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
+                 number_formats: dict[str, str] | None = None) -> None:
+        self.ws = wb.add_worksheet(name)
+        self.fmt = fmt
+        self.columns = columns
+        self.keys = [c.key for c in columns]
+        nf = number_formats or {}
+        self.col_fmt = [fmt.get(nf.get(c.key, ""), None) for c in columns]
+        for i, c in enumerate(columns):
+            self.ws.set_column(i, i, c.width)
+        self.ws.write_string(0, 0, title, fmt["title"])
+        hr = layout.CONS_HEADER_ROW - 1
+        for i, c in enumerate(columns):
+            self.ws.write_string(hr, i, c.title, fmt["header"])
+        self.ws.freeze_panes(hr + 1, 1)
+        self.row = hr + 1
+
+    def write(self, values: Iterable[Any], row_fmt: Any = None) -> None:
+        ws, r = self.ws, self.row
+        for c, v in enumerate(values):
+            f = row_fmt or self.col_fmt[c]
+            if v is None or v == "":
+                if row_fmt is not None:
+                    ws.write_blank(r, c, None, row_fmt)
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v, f)
+            elif isinstance(v, bool):
+                ws.write_string(r, c, "是" if v else "否", f)
+            elif isinstance(v, int | float):
+                if v != v:  # NaN
+                    continue
+                ws.write_number(r, c, v, f)
+            elif isinstance(v, datetime | date):
+                ws.write_datetime(r, c, v, self.fmt["date"])
+            else:
+                ws.write_string(r, c, str(v), f)
+        self.row += 1
+
+    def finish(self) -> tuple[int, int]:
+        """Autofilter over the header and data; returns (first data row, last data row), 0-based."""
+        hr = layout.CONS_HEADER_ROW - 1
+        last = max(self.row - 1, hr)
+        self.ws.autofilter(hr, 0, last, len(self.columns) - 1)
+        return hr + 1, last
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE}
+    f = {
+        "title": wb.add_format({**base, "bold": True, "font_size": 14, "font_name": layout.FONT_TITLE}),
+        "header": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                                 "valign": "vcenter", "align": "center"}),
+        "score": wb.add_format({**base, "num_format": "0.00"}),
+        "money": wb.add_format({**base, "num_format": "#,##0.00"}),
+        "pct": wb.add_format({**base, "num_format": "0.00%"}),
+        "int": wb.add_format({**base, "num_format": "0"}),
+        "date": wb.add_format({**base, "num_format": "yyyy-mm-dd"}),
+        "text": wb.add_format(base),
+        "wrap": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
+        "bold": wb.add_format({**base, "bold": True}),
+        "total_row": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2"}),
+        "total_score": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2", "num_format": "0.00"}),
+        "total_money": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2",
+                                      "num_format": "#,##0.00"}),
+        "total_pct": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2", "num_format": "0.00%"}),
+    }
+    for grade, colour in GRADE_COLOURS.items():
+        f[f"grade:{grade}"] = wb.add_format({"bg_color": colour})
+    f["unreadable"] = wb.add_format({"font_color": "#9C0006"})
+    f[""] = None
+    return f
+
+
+# ----------------------------------------------------------------------------------------------
+# Sheets
+# ----------------------------------------------------------------------------------------------
+
+
+def _summary_values(u: UnitResult, keys: list[str]) -> list[Any]:
+    status = STATUS_LABEL.get(u.status, u.status)
+    note = u.reason if not u.readable else u.note
+    vals: dict[str, Any] = {
+        "unit": u.display_name, "file": u.path, "version": u.layout_version or "", "status": status,
+        "errors": u.errors, "warnings": u.warnings, "indicator_weight": u.indicator_weight,
+        "indicator_total": u.indicator_total, "budget": u.budget, "spent": u.spent, "rate": u.rate,
+        "budget_score": u.budget_score, "total": u.total, "grade": u.grade or "", "rank": u.rank,
+        "complete": ("是" if u.complete else "否") if u.readable else "", "tamper": u.tamper,
+        "approved_total": u.approved_total, "note": note,
+    }
+    for l1, (w, s) in u.level1.items():
+        vals[f"l1:{l1}:weight"] = w
+        vals[f"l1:{l1}:score"] = s
+    return [vals.get(k) for k in keys]
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    xs = [v for v in values if v is not None]
+    return round(sum(xs) / len(xs), 2) if xs else None
+
+
+def _totals_values(units: list[UnitResult], keys: list[str]) -> list[Any]:
+    ok = [u for u in units if u.readable]
+    with_budget = [u for u in ok if u.budget is not None]
+    budget = sum(u.budget for u in with_budget if u.budget is not None)
+    spent = sum(u.spent for u in with_budget if u.spent is not None)
+    vals: dict[str, Any] = {
+        "unit": f"合计（{len(units)} 个工作簿；分值与得分为平均值）", "errors": sum(u.errors for u in units),
+        "warnings": sum(u.warnings for u in units),
+        "indicator_weight": _mean(u.indicator_weight for u in ok),
+        "indicator_total": _mean(u.indicator_total for u in ok),
+        "budget": round(budget, 2) if with_budget else None, "spent": round(spent, 2) if with_budget else None,
+        "rate": (spent / budget) if budget else None,
+        "budget_score": _mean(u.budget_score for u in ok), "total": _mean(u.total for u in ok),
+        "approved_total": _mean(u.approved_total for u in ok),
+    }
+    for l1 in layout.LEVEL1:
+        vals[f"l1:{l1}:weight"] = _mean(u.level1.get(l1, (None, None))[0] for u in ok)
+        vals[f"l1:{l1}:score"] = _mean(u.level1.get(l1, (None, None))[1] for u in ok)
+    return [vals.get(k) for k in keys]
+
+
+def _write_summary_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
+    cols = layout.CONS_SUMMARY_COLUMNS
+    nf = {c.key: "score" for c in cols if c.key.startswith("l1:")}
+    nf.update({"indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
+               "rate": "pct", "budget_score": "score", "total": "score", "approved_total": "score",
+               "errors": "int", "warnings": "int", "rank": "int"})
+    sheet = _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, cols, nf)
+    keys = sheet.keys
+    for u in cons.units:
+        sheet.write(_summary_values(u, keys))
+    first, last = sheet.finish()
+    if cons.units:
+        grade_col = layout.col_letter(keys.index("grade") + 1)
+        for grade in GRADE_COLOURS:
+            sheet.ws.conditional_format(first, 0, last, len(keys) - 1, {
+                "type": "formula", "criteria": f'=${grade_col}{first + 1}="{grade}"',
+                "format": fmt[f"grade:{grade}"]})
+        status_col = layout.col_letter(keys.index("status") + 1)
+        sheet.ws.conditional_format(first, 0, last, len(keys) - 1, {
+            "type": "formula", "criteria": f'=${status_col}{first + 1}="{STATUS_LABEL["unreadable"]}"',
+            "format": fmt["unreadable"]})
+    # Totals row below the filtered range (so filtering and sorting leave it alone).
+    totals = _totals_values(cons.units, keys)
+    row_fmts = []
+    for k in keys:
+        kind = nf.get(k, "")
+        row_fmts.append({"score": fmt["total_score"], "money": fmt["total_money"], "pct": fmt["total_pct"]}.get(
+            kind, fmt["total_row"]))
+    r = sheet.row
+    for c, v in enumerate(totals):
+        if v is None or v == "":
+            sheet.ws.write_blank(r, c, None, row_fmts[c])
+        elif isinstance(v, str):
+            sheet.ws.write_string(r, c, v, row_fmts[c])
+        else:
+            sheet.ws.write_number(r, c, v, row_fmts[c])
+    sheet.row += 1
+
+
+def _actual_value(v: Any, percent_format: bool) -> Any:
+    if percent_format and isinstance(v, int | float) and not isinstance(v, bool):
+        return round(v * 100, 6)  # shown in percent points, like the target
+    return v
+
+
+def _write_detail_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult],
+                        load_detail: Callable[[UnitResult], UnitDetail]) -> None:
+    cols = layout.CONS_DETAIL_COLUMNS
+    sheet = _Sheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）", cols,
+                   {"weight": "score", "score": "score"})
+    ws, date_fmt, score_fmt = sheet.ws, fmt["date"], fmt["score"]
+    for u in units:
+        if not u.readable:
+            continue
+        name = u.display_name
+        for ind in load_detail(u).indicators:
+            r = sheet.row
+            ws.write_string(r, 0, name)
+            ws.write_string(r, 1, ind.level1)
+            ws.write_string(r, 2, ind.level2)
+            ws.write_string(r, 3, ind.name)
+            ws.write_string(r, 4, ind.type)
+            ws.write_string(r, 5, ind.target)
+            ws.write_string(r, 6, ind.unit)
+            if ind.weight is not None:
+                ws.write_number(r, 7, ind.weight, score_fmt)
+            v = _actual_value(ind.actual, ind.percent_format)
+            if isinstance(v, str):
+                ws.write_string(r, 8, v)
+            elif isinstance(v, bool):
+                ws.write_string(r, 8, "是" if v else "否")
+            elif isinstance(v, int | float):
+                ws.write_number(r, 8, v)
+            elif isinstance(v, datetime | date):
+                ws.write_datetime(r, 8, v, date_fmt)
+            elif v is not None:
+                ws.write_string(r, 8, str(v))
+            if ind.score is not None:
+                ws.write_number(r, 9, ind.score, score_fmt)
+            if ind.rule_kind:
+                ws.write_string(r, 10, _rule_label(ind.rule_kind))
+            if ind.reason:
+                ws.write_string(r, 11, ind.reason)
+            sheet.row = r + 1
+    sheet.finish()
+
+
+def _severity_label(sev: str) -> str:
+    try:
+        return Severity(sev).label
+    except ValueError:
+        return sev
+
+
+def _write_findings_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation,
+                          load_detail: Callable[[UnitResult], UnitDetail]) -> int:
+    cols = layout.CONS_FINDINGS_COLUMNS
+    sheet = _Sheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）", cols)
+    ws = sheet.ws
+    n = 0
+
+    def emit(unit: str, rows: Iterable[FindingRow]) -> None:
+        nonlocal n
+        for f in rows:
+            r = sheet.row
+            ws.write_string(r, 0, unit)
+            ws.write_string(r, 1, f.file or "")
+            if f.sheet:
+                ws.write_string(r, 2, f.sheet)
+            if f.cell:
+                ws.write_string(r, 3, f.cell)
+            elif f.row:
+                ws.write_string(r, 3, f"第{f.row}行")
+            ws.write_string(r, 4, f.code)
+            ws.write_string(r, 5, _severity_label(f.severity))
+            ws.write_string(r, 6, f.message)
+            sheet.row = r + 1
+            n += 1
+
+    for u in [*cons.units, *cons.duplicates]:
+        emit(u.display_name, load_detail(u).findings)
+        emit(u.display_name, u.extra_findings)
+    emit("", cons.general_findings)
+    first, last = sheet.finish()
+    if n:
+        for sev, colour in (("错误", "#FFC7CE"), ("警告", "#FFEB9C")):
+            ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": f'"{sev}"',
+                                                      "format": wb.add_format({"bg_color": colour})})
+    return n
+
+
+def _write_missing_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
+    cols = (Column("kind", "类别", 16), Column("unit", "单位名称", 28), Column("file", "文件", 40),
+            Column("note", "说明", 60))
+    title = "未提交、不在名册中和重复提交的单位"
+    if cons.roster_file is None:
+        title += "（未提供名册 --roster，只列出重复提交）"
+    sheet = _Sheet(wb, fmt, layout.CONS_MISSING_SHEET, title, cols)
+    for e in cons.missing:
+        if e.status == "missing":
+            sheet.write(["名册中未提交", e.name, "", "名册中有此单位，但没有找到它的工作簿"])
+        else:
+            sheet.write(["提交的文件无法读取", e.name, e.file, "文件名与名册中的单位相符，但文件无法读取，视同未提交"])
+    for u in cons.not_on_roster:
+        sheet.write(["不在名册中", u.display_name, u.path, "工作簿中的单位名称与名册中的任何单位都不相符"])
+    for u in cons.duplicates:
+        sheet.write(["重复提交（未计入）", u.display_name, u.path, u.note])
+    sheet.finish()
+
+
+def _write_trend_sheet(wb: Any, fmt: dict[str, Any], trend: Trend) -> None:
+    cols = (Column("unit", "单位名称", 28), Column("prev_total", "上期总分", 10), Column("total", "本期总分", 10),
+            Column("change", "变化", 8), Column("prev_rank", "上期排名", 8), Column("rank", "本期排名", 8),
+            Column("prev_grade", "上期等级", 8), Column("grade", "本期等级", 8), Column("status", "情况", 10))
+    if trend.prev_period:
+        title = f"环比：{trend.period} 与上期 {trend.prev_period} 相比（先列得分下降和未再提交的单位）"
+    else:
+        title = f"环比：{trend.period} 是历史库中的第一期，没有可比较的上期"
+    sheet = _Sheet(wb, fmt, layout.CONS_TREND_SHEET, title, cols,
+                   {"prev_total": "score", "total": "score", "change": "score", "prev_rank": "int", "rank": "int"})
+    for t in trend.rows:
+        sheet.write([t.unit, t.prev_total, t.total, t.change, t.prev_rank, t.rank, t.prev_grade or "",
+                     t.grade or "", t.status])
+    first, last = sheet.finish()
+    if trend.rows:
+        for status, colour in (("下降", "#FFC7CE"), ("未再提交", "#FFC7CE"), ("上升", "#C6EFCE")):
+            sheet.ws.conditional_format(first, 8, last, 8, {"type": "cell", "criteria": "==",
+                                                            "value": f'"{status}"',
+                                                            "format": wb.add_format({"bg_color": colour})})
+
+
+def _write_charts_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
+    ws = wb.add_worksheet(layout.CONS_CHARTS_SHEET)
+    name = layout.CONS_CHARTS_SHEET
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 3, 12)
+    ws.write_string(0, 0, "图表数据（图表引用本表数据）", fmt["title"])
+    readable = [u for u in cons.units if u.readable]
+
+    # 1. Grade distribution (rows 3..)
+    grades = [g for _, g in layout.GRADE_BANDS]
+    counts = [sum(1 for u in readable if u.grade == g) for g in grades]
+    unrated = sum(1 for u in readable if not u.grade)
+    cats = [*grades, "未评定"]
+    vals = [*counts, unrated]
+    ws.write_string(2, 0, "等级", fmt["header"])
+    ws.write_string(2, 1, "单位数", fmt["header"])
+    for i, (c, v) in enumerate(zip(cats, vals, strict=True)):
+        ws.write_string(3 + i, 0, c)
+        ws.write_number(3 + i, 1, v)
+    g_first, g_last = 3, 3 + len(cats) - 1
+
+    # 2. Score by level 1 (average points and average score)
+    l1_row = g_last + 3
+    ws.write_string(l1_row, 0, "一级指标", fmt["header"])
+    ws.write_string(l1_row, 1, "平均分值", fmt["header"])
+    ws.write_string(l1_row, 2, "平均得分", fmt["header"])
+    l1_w, l1_s = [], []
+    for i, l1 in enumerate(layout.LEVEL1):
+        w = _mean(u.level1.get(l1, (None, None))[0] for u in readable) or 0.0
+        s = _mean(u.level1.get(l1, (None, None))[1] for u in readable) or 0.0
+        l1_w.append(w)
+        l1_s.append(s)
+        r = l1_row + 1 + i
+        ws.write_string(r, 0, l1)
+        ws.write_number(r, 1, w, fmt["score"])
+        ws.write_number(r, 2, s, fmt["score"])
+    l1_first, l1_last = l1_row + 1, l1_row + len(layout.LEVEL1)
+
+    # 3. Total by unit, ranked (at most CHART_MAX_UNITS)
+    ranked = [u for u in cons.units if u.ranked][:CHART_MAX_UNITS]
+    if not ranked:  # nothing complete yet: show every unit with a total
+        ranked = [u for u in readable if u.total is not None][:CHART_MAX_UNITS]
+    t_row = l1_last + 3
+    ws.write_string(t_row, 0, "单位", fmt["header"])
+    ws.write_string(t_row, 1, "总分", fmt["header"])
+    ws.write_string(t_row, 2, "排名", fmt["header"])
+    for i, u in enumerate(ranked):
+        r = t_row + 1 + i
+        ws.write_string(r, 0, u.display_name)
+        ws.write_number(r, 1, u.total or 0.0, fmt["score"])
+        if u.rank is not None:
+            ws.write_number(r, 2, u.rank)
+    t_first, t_last = t_row + 1, t_row + max(len(ranked), 1)
+
+    def ref(r1: int, c: int, r2: int) -> list[Any]:
+        return [name, r1, c, r2, c]
+
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "单位数", "categories": ref(g_first, 0, g_last), "values": ref(g_first, 1, g_last),
+                      "categories_data": cats, "values_data": vals, "data_labels": {"value": True}})
+    chart.set_title({"name": "等级分布"})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"name": "单位数", "major_gridlines": {"visible": True}})
+    ws.insert_chart(2, 4, chart, {"x_scale": 1.2, "y_scale": 1.0})
+
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "平均分值", "categories": ref(l1_first, 0, l1_last), "values": ref(l1_first, 1, l1_last),
+                      "categories_data": list(layout.LEVEL1), "values_data": l1_w})
+    chart.add_series({"name": "平均得分", "categories": ref(l1_first, 0, l1_last), "values": ref(l1_first, 2, l1_last),
+                      "categories_data": list(layout.LEVEL1), "values_data": l1_s,
+                      "data_labels": {"value": True, "num_format": "0.00"}})
+    chart.set_title({"name": "各一级指标平均得分"})
+    ws.insert_chart(18, 4, chart, {"x_scale": 1.2, "y_scale": 1.0})
+
+    chart = wb.add_chart({"type": "bar"})
+    names = [u.display_name for u in ranked]
+    totals = [u.total or 0.0 for u in ranked]
+    chart.add_series({"name": "总分", "categories": ref(t_first, 0, t_last), "values": ref(t_first, 1, t_last),
+                      "categories_data": names, "values_data": totals,
+                      "data_labels": {"value": True, "num_format": "0.00"}})
+    more = f"（前 {CHART_MAX_UNITS} 名）" if len([u for u in cons.units if u.ranked]) > CHART_MAX_UNITS else ""
+    chart.set_title({"name": f"各单位总分（按排名）{more}"})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})  # rank 1 at the top
+    chart.set_x_axis({"min": 0, "max": 100})
+    height = max(1.0, min(len(ranked), CHART_MAX_UNITS) * 20 / 288)
+    ws.insert_chart(34, 4, chart, {"x_scale": 1.6, "y_scale": height})
+
+
+def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo, findings: int) -> None:
+    ws = wb.add_worksheet(layout.CONS_ABOUT_SHEET)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 100)
+    ws.write_string(0, 0, "说明", fmt["title"])
+    unreadable = sum(1 for u in cons.units if not u.readable)
+    ranked = sum(1 for u in cons.units if u.ranked)
+    skipped = "；".join(f"{reason} {n} 个" for reason, n in sorted(info.skipped.items())) or "无"
+    rows: list[tuple[str, str]] = [
+        ("生成时间", info.generated),
+        ("工具版本", f"xlsxtools {info.tool_version}"),
+        ("读取的文件夹", "；".join(info.folders)),
+        ("找到的工作簿", f"{info.files} 个"),
+        ("跳过的文件", skipped),
+        ("无法读取的工作簿", f"{unreadable} 个（见“{layout.CONS_SUMMARY_SHEET}”中状态为“无法读取”的行）"),
+        ("重复提交（未计入）", f"{len(cons.duplicates)} 个"),
+        ("计入汇总的单位", f"{sum(1 for u in cons.units if u.readable)} 个，其中参与排名 {ranked} 个"),
+        ("问题总数", f"{findings} 条（见“{layout.CONS_FINDINGS_SHEET}”）"),
+        ("扣分步长方式", info.step_mode_label),
+        ("分值要求", info.expectations),
+        ("配置文件", info.config_source or "未使用（默认设置）"),
+        ("名册", info.roster or "未提供"),
+        ("核定基线", info.baseline or "未提供（未核对目标是否被改动）"),
+        ("历史库", f"{info.history}（期间 {info.period}）" if info.history else "未使用"),
+        ("并行进程数", str(info.jobs)),
+        ("排名规则", "自评完整（每个指标都有得分、预算执行可计分）的单位按总分从高到低排名，总分相同名次相同；"
+                     "同分单位按单位名称、文件路径排列。自评不完整的单位不参与排名，列在已排名单位之后。"),
+        ("重复提交", "同一单位（名称按全半角、空格、标点忽略后比较）提交多个工作簿时，以修改时间最新的为准"
+                     "（时间相同按路径排序取第一个），其余列入“未提交”表，不计入汇总。"),
+        ("等级", "90 分及以上为优，80–90 分为良，60–80 分为中，60 分以下为差。"),
+    ]
+    rows += [("备注", n) for n in info.notes]
+    for i, (k, v) in enumerate(rows, start=2):
+        ws.write_string(i, 0, k, fmt["bold"])
+        ws.write_string(i, 1, v, fmt["wrap"])
+
+
+def _write_lists_sheet(wb: Any) -> None:
+    """Hidden marker sheet: tells readers this is a summary, not a unit workbook."""
+    ws = wb.add_worksheet(layout.LISTS_SHEET)
+    ws.write_string(0, 0, layout.VERSION_MARKER)
+    ws.write_string(0, 1, layout.LAYOUT_VERSION)
+    ws.write_string(0, 2, layout.KIND_SUMMARY)
+    ws.hide()
+
+
+def write_summary(out: str | Path, cons: Consolidation, load_detail: Callable[[UnitResult], UnitDetail],
+                  info: RunInfo, trend: Trend | None = None) -> Path:
+    """Write the summary workbook atomically to ``out``; an existing file is replaced only on success."""
+    import xlsxwriter
+
+    out = Path(out)
+    with atomic_path(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+        try:
+            wb.set_properties({"title": layout.CONS_TITLE, "comments": f"xlsxtools {info.tool_version}"})
+            fmt = _formats(wb)
+            _write_summary_sheet(wb, fmt, cons)
+            _write_detail_sheet(wb, fmt, cons.units, load_detail)
+            n = _write_findings_sheet(wb, fmt, cons, load_detail)
+            _write_missing_sheet(wb, fmt, cons)
+            _write_charts_sheet(wb, fmt, cons)
+            if trend is not None:
+                _write_trend_sheet(wb, fmt, trend)
+            _write_about_sheet(wb, fmt, cons, info, n)
+            _write_lists_sheet(wb)
+        finally:
+            wb.close()
+    return out
