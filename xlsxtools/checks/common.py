@@ -121,7 +121,7 @@ def read_rows(table: TargetTable) -> list[Row]:
 # values
 # ------------------------------------------------------------------------------------------
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$", re.ASCII)
 
 
 def read_target(ind: Indicator) -> tuple[Decimal | None, bool]:

@@ -12,9 +12,9 @@ from xlsxtools.config import Config
 from xlsxtools.model import Actuals, Finding, Origin, TargetTable
 from xlsxtools.normalize import clean, halfwidth, parse_date
 
-_YEAR = re.compile(r"^\D*((?:19|20)\d{2})\s*(?:年度?)?\D*$")
-_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(?:\(0\d{2,3}\)|0\d{2,3}-?)?[2-9]\d{6,7}(?:(?:-|转)\d{1,6})?$")
+_YEAR = re.compile(r"^\D*((?:19|20)[0-9]{2})\s*(?:年度?)?\D*$")
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^(?:\(0[0-9]{2,3}\)|0[0-9]{2,3}-?)?[0-9]{7,8}(?:(?:-|转)[0-9]{1,6})?$")
 _PHONE_SPLIT = re.compile(r"[、,，;；/]|\s{2,}|或")
 
 
