@@ -38,6 +38,8 @@ def command(src: Path, out: Path | None, as_json: bool) -> None:
 
     if out is not None and out.exists() and src.exists() and out.resolve() == src.resolve():
         raise UserError("输出文件不能与源文件相同（源文件不会被修改）", file=str(out))
+    if out is not None and out.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise UserError("输出文件须为 .xlsm（带按钮的单位工作簿）或 .xlsx", file=str(out))
     table = import_table(src)
 
     if out is not None:

@@ -436,6 +436,12 @@ def interpret(rows: list[SourceRow], source: str | None) -> TargetTable:
     if not any(p.ind.type for p in placed):
         raise UnreadableFile("没有找到指标行：表格中没有一行带指标值类型（≥ > = ≤ < 定性）", file=where_all)
 
+    # a blank level cell is located where the header puts that column
+    for p in placed:
+        for fkey, offset in (("level1", 3), ("level2", 2)):
+            default = header.index.get(fkey) if header else expected - offset
+            if fkey not in p.idx and default is not None and default >= 0:
+                p.idx[fkey] = default
     _fill_levels(placed, table)
     for p in placed:
         _finish(p, table)

@@ -9,6 +9,7 @@ Every reader raises ``UnreadableFile`` naming the file for input it cannot read.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ def _is_cjk(ch: str) -> bool:
 def cell_text(value: Any) -> str:
     """A cell value as one line. Line breaks inside a cell (Alt+Enter, Word paragraphs, <br>)
     vanish between two Chinese characters and become one space otherwise."""
-    if not isinstance(value, str) or "\n" not in value and "\r" not in value:
+    if not isinstance(value, str) or ("\n" not in value and "\r" not in value):
         return clean(value)
     lines = [ln.strip() for ln in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     out = ""
@@ -132,23 +133,46 @@ def grid_rows(values: Sequence[Sequence[Any]], file: str | None, sheet: str | No
     return rows
 
 
-def _check_not_encrypted(path: Path, head: bytes) -> None:
-    """An .xlsx/.xlsm/.xlsb that is an OLE container is encrypted (password to open)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb") and head.startswith(_OLE_MAGIC):
+def _ole_streams(path: Path) -> set[str] | None:
+    """Top-level stream names of an OLE compound file, or None when it cannot be parsed."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            return {"/".join(entry) for entry in ole.listdir()}
+    except Exception:
+        return None
+
+
+def _check_ole_workbook(path: Path, head: bytes) -> bool:
+    """Classify an OLE container. Office saves an encrypted (password-to-open) .xlsx/.xlsm as an
+    OLE file with EncryptionInfo/EncryptedPackage streams; an old .xls is OLE with a Workbook
+    stream. Raises for encrypted or unparsable containers; True when it is an .xls workbook."""
+    if not head.startswith(_OLE_MAGIC):
+        return False
+    streams = _ole_streams(path)
+    if streams is not None and {"EncryptionInfo", "EncryptedPackage"} & streams:
         raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
                              hint="请在 Excel 中去掉打开密码后另存，再导入")
+    if streams is not None and {"Workbook", "Book"} & streams:
+        return True
+    if path.suffix.lower() == ".xls" and streams is not None:
+        return True
+    raise UnreadableFile("工作簿已加密（有打开密码）或已损坏，无法读取", file=str(path),
+                         hint="请在 Excel 中打开，去掉打开密码后另存为 .xlsx，再导入")
 
 
 def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
     """Every worksheet of a workbook → its rows (sheet name → rows), in workbook order."""
     import python_calamine as pc
 
-    head = _read_bytes(path)[:8]
-    _check_not_encrypted(path, head)
-    if path.suffix.lower() != ".xls" and not head.startswith(_ZIP_MAGIC) and path.suffix.lower() != ".ods":
-        raise UnreadableFile("不是有效的 Excel 工作簿（文件内容不是 xlsx 格式）", file=str(path))
+    data = _read_bytes(path)
+    is_xls = _check_ole_workbook(path, data[:8])
+    if not is_xls and not data.startswith(_ZIP_MAGIC):
+        raise UnreadableFile("不是有效的 Excel 工作簿（文件内容不是工作簿格式）", file=str(path))
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        # from_filelike sniffs the format, so an .xls saved under an .xlsx name still opens
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
         raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path)) from exc
     except Exception as exc:  # calamine raises several error types for corrupt files
