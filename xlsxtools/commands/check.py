@@ -1,0 +1,218 @@
+"""``xlsxtools check``: every problem of target tables and their actuals, listed or annotated."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlsxtools.errors import UserError
+from xlsxtools.model import Actuals, Finding, Origin, Severity, TargetTable
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Loaded:
+    """What was read from one file."""
+
+    path: Path
+    table: TargetTable | None = None
+    actuals: Actuals | None = None
+    #: True for a unit workbook made from the template (it can be annotated).
+    unit_workbook: bool = False
+    #: Findings about the file itself (W-codes: not from the template, unreadable, version …).
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False
+
+
+def load(path: Path) -> Loaded:
+    """Read a unit workbook, or any table the importer reads; never raises for bad input."""
+    from xlsxtools.codes import finding
+    from xlsxtools.errors import NotATemplateWorkbook
+
+    try:
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            from xlsxtools.workbook.reader import read_unit_workbook
+
+            try:
+                uw = read_unit_workbook(path)
+            except NotATemplateWorkbook as exc:
+                from xlsxtools.importer import import_table
+
+                w001 = finding("W001", f"{exc.message}。", Origin(str(path), exc.sheet))
+                try:
+                    table = import_table(path)
+                except UserError as exc2:
+                    return Loaded(path, findings=[replace(w001, message=f"{exc.message}；也无法按普通表格读取：{exc2.message}")],
+                                  unreadable=True)
+                note = replace(w001, severity=Severity.WARNING,
+                               message=f"{exc.message}；已按普通表格读取并检查（不能在其中标注）。")
+                return Loaded(path, table, None, False, [note])
+            return Loaded(path, uw.table, uw.actuals, True, list(uw.findings))
+        from xlsxtools.importer import import_table
+
+        return Loaded(path, import_table(path))
+    except UserError as exc:
+        return Loaded(path, findings=[finding("W004", exc.message, Origin(str(path), exc.sheet))], unreadable=True)
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    return {"errors": sum(f.severity is Severity.ERROR for f in findings),
+            "warnings": sum(f.severity is Severity.WARNING for f in findings),
+            "infos": sum(f.severity is Severity.INFO for f in findings)}
+
+
+def file_result(path: Path, findings: list[Finding]) -> dict[str, Any]:
+    return {"file": str(path), "findings": [f.to_dict() for f in findings], "summary": summary(findings)}
+
+
+def _codes(values: tuple[str, ...]) -> list[str] | None:
+    out = [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    if not out:
+        return None
+    from xlsxtools.codes import CODES
+
+    for c in out:
+        if c != "ALL" and not any(code.startswith(c) for code in CODES):
+            raise UserError(f"未知的检查代码「{c}」（代码见 docs/checks.md，如 H001、V、R00）")
+    return out
+
+
+def _where(f: Finding) -> str:
+    if f.cell:
+        return f.cell
+    if f.row:
+        return f"第 {f.row} 行"
+    return "（整表）"
+
+
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def print_human(path: Path, findings: list[Finding], out: Any, rich: bool) -> None:
+    """Findings of one file grouped by sheet, each with its cell (or source line) and message."""
+    def emit(text: str, style: str | None = None) -> None:
+        if rich:
+            out.print(f"[{style}]{text}[/{style}]" if style else text, markup=True, highlight=False)
+        else:
+            click.echo(text)
+
+    def esc(text: str) -> str:
+        if not rich:
+            return text
+        from rich.markup import escape
+
+        return escape(text)
+
+    emit(f"{esc(str(path))}", "bold")
+    if not findings:
+        emit("  没有发现问题。", "green")
+    groups: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.sheet, []).append(f)
+    for sheet, fs in groups.items():
+        indent = "  "
+        if sheet:
+            emit(f"  工作表「{esc(sheet)}」", "bold")
+            indent = "    "
+        for f in fs:
+            head = f"{_where(f):<8} {f.severity.label} {f.code}"
+            emit(f"{indent}{esc(head)}  {esc(f.message)}", None if not rich else _STYLE[f.severity])
+    s = summary(findings)
+    emit(f"  合计：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示")
+
+
+@click.command(name="check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (one object per file, a list for several).")
+@click.option("--select", "select", multiple=True, metavar="CODES",
+              help="Only these codes or prefixes, comma-separated (e.g. H,V001,R00). Repeatable.")
+@click.option("--ignore", "ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (e.g. V009,I).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file with the point expectations (default: ./xlsxtools.toml if present).")
+@click.option("--annotate", is_flag=True,
+              help="Show the findings in the workbook: coloured cells, notes and the 检查结果 sheet.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --annotate: write the annotated copy here.")
+@click.option("--in-place", is_flag=True, help="With --annotate: annotate the file itself (a backup is kept).")
+def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+            config_path: Path | None, annotate: bool, out: Path | None, in_place: bool) -> int:
+    """Check target tables and their actuals; list or annotate every problem.
+
+    FILE is a unit workbook made from the template (.xlsm/.xlsx: targets, header/footer and, once
+    entered, the actual values), or any table the importer reads (.txt/.md/.docx/.xlsx/.xls), so
+    last year's table can be checked before importing it. Every check and its code is listed in
+    docs/checks.md; --select/--ignore take codes or prefixes like ruff (H, V00, R007).
+
+    Exit status: 0 no errors, 1 errors found, 2 a file could not be read.
+
+    \b
+    Examples:
+      xlsxtools check unit.xlsm
+      xlsxtools check old_table.txt --ignore I
+      xlsxtools check units/*.xlsm --json --select H,V
+      xlsxtools check unit.xlsm --annotate -o checked.xlsm
+      xlsxtools check unit.xlsm --annotate --in-place
+    """
+    from xlsxtools.checks import run_checks
+    from xlsxtools.config import load_config
+
+    if (out is not None or in_place) and not annotate:
+        raise UserError("-o / --in-place 只能与 --annotate 一起使用")
+    if annotate and out is None and not in_place:
+        raise UserError("--annotate 需要 -o 输出文件，或 --in-place 直接标注原文件（会先备份）")
+    if annotate and out is not None and len(files) > 1:
+        raise UserError("标注多个文件时请用 --in-place（-o 只能用于一个文件）")
+    sel, ign = _codes(select), _codes(ignore)
+    config = load_config(config_path)
+
+    rich = not as_json and sys.stdout.isatty()
+    console = None
+    if rich:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+    results = []
+    rc = 0
+    for path in files:
+        loaded = load(path)
+        from xlsxtools.codes import select as select_findings
+
+        findings = select_findings(loaded.findings, sel, ign)
+        if loaded.table is not None:
+            findings = findings + run_checks(loaded.table, loaded.actuals, config, select=sel, ignore=ign)
+        findings.sort(key=lambda f: (*f.sort_key, f.severity.rank))
+        if loaded.unreadable:
+            rc = 2
+        elif any(f.severity is Severity.ERROR for f in findings):
+            rc = max(rc, 1)
+        if annotate and not loaded.unreadable:
+            _annotate(loaded, findings, out, in_place)
+        if as_json:
+            results.append(file_result(path, findings))
+        else:
+            print_human(path, findings, console, rich)
+    if as_json:
+        payload: Any = results[0] if len(files) == 1 else results
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    return rc
+
+
+def _annotate(loaded: Loaded, findings: list[Finding], out: Path | None, in_place: bool) -> None:
+    if not loaded.unit_workbook:
+        click.echo(f"{loaded.path}：不是由模板生成的单位工作簿，无法标注（只列出问题）。", err=True)
+        return
+    from xlsxtools.workbook.annotate_edge import annotate_workbook
+    from xlsxtools.workbook.edit import output_path
+
+    target, backup = output_path(loaded.path, out, in_place)
+    annotate_workbook(loaded.path, findings, target)
+    msg = f"已标注：{target}"
+    if backup is not None:
+        msg += f"（原文件已备份为 {backup}）"
+    click.echo(msg, err=True)
