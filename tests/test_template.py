@@ -71,7 +71,9 @@ def dvs(ws) -> dict[str, object]:
 def test_template_file_name_and_sheets(blank: Path):
     assert blank.name == "绩效目标表模板.xlsm"
     wb = python_calamine.CalamineWorkbook.from_path(str(blank))
-    assert wb.sheet_names == ["目标表", "实际完成", "检查结果", "导入", "下拉列表"]
+    assert wb.sheet_names[:5] == ["目标表", "实际完成", "检查结果", "导入", "下拉列表"]
+    # the VBA packaging (xlsxtools.vba.package) adds its very hidden xlwings.conf sheet, nothing else
+    assert set(wb.sheet_names[5:]) <= {layout.XLWINGS_CONF_SHEET}
     meta = {s.name: str(s.visible) for s in wb.sheets_metadata}
     assert "Hidden" in meta["下拉列表"] and "Visible" in meta["目标表"]
 

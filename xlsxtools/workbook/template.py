@@ -516,6 +516,8 @@ def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT) -> N
             package_xlsm = None
         else:
             add_conf_sheet(wb)
+            if layout.XLWINGS_CONF_SHEET in wb.sheetnames:
+                _protect(wb[layout.XLWINGS_CONF_SHEET])  # every sheet is locked, the conf sheet too
     with tempfile.TemporaryDirectory(prefix="xlsxtools-build-") as tmp:
         raw = Path(tmp) / "raw.xlsx"
         wb.save(raw)
