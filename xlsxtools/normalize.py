@@ -6,6 +6,7 @@ checks and the scoring so that "≧", ">=" and "大于等于" mean the same ever
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -34,6 +35,8 @@ def clean(value: Any) -> str:
 
     Numbers that are whole print without ".0" (a float 50.0 reads as "50").
     """
+    if type(value) is str:  # the common case first (hot path of consolidation)
+        return _clean_str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -50,7 +53,11 @@ def clean(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
+    return _clean_str(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_str(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
@@ -60,7 +67,13 @@ def key(text: Any) -> str:
     Two labels or indicator names that differ only in width, spacing or punctuation get the
     same key ("部门（单位）名称" and "部门(单位) 名称").
     """
-    s = halfwidth(clean(text)).translate(_PUNCT_TO_ASCII).lower()
+    return _key_str(clean(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_str(text: str) -> str:
+    # Memoised: checks and readers key the same vocabulary and names thousands of times per run.
+    s = halfwidth(text).translate(_PUNCT_TO_ASCII).lower()
     return "".join(ch for ch in s if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
 
 
