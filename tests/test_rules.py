@@ -239,3 +239,19 @@ def test_render_round_trip_bands(n: D, lows: list[int]) -> None:
         return
     rule = Rule(B, n, bands=bands)
     assert parse_rule(render_rule(rule)).rule == rule
+
+
+@given(st.text(max_size=120))
+def test_parse_never_raises(text: str) -> None:
+    parsed = parse_rule(text)
+    assert parsed.points is None or parsed.points >= 0
+    if parsed.rule is None:
+        assert parsed.problems
+
+
+@given(st.sampled_from([t for t, _ in SAMPLE_RULES]), st.integers(1, 30))
+def test_cut_sample_texts_never_raise_and_flag_or_parse(text: str, cut: int) -> None:
+    part = text[: max(1, len(text) - cut)]
+    parsed = parse_rule(part)
+    if parsed.rule is None:
+        assert parsed.problems  # says what it could not read instead of guessing

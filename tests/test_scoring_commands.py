@@ -87,6 +87,12 @@ def test_actuals_then_score_write(unit_wb: Path, tmp_path: Path, capsys: pytest.
     assert band["total"] == pytest.approx(87.84 + 9.66)  # 97.50
     assert band["grade"] == "优"
     assert band["step_mode"] == "按整步扣分（不足一步不扣）"
+    import openpyxl
+
+    before, after = openpyxl.load_workbook(filled), openpyxl.load_workbook(scored)
+    ws_b, ws_a = before[layout.ACTUALS_SHEET], after[layout.ACTUALS_SHEET]
+    assert ws_a.protection.sheet is True  # protection kept
+    assert len(ws_a.data_validations.dataValidation) == len(ws_b.data_validations.dataValidation) > 0
 
     rc, out, _ = run(["score", filled, "--json", "--step-mode", "ceil"], capsys)
     data = json.loads(out)
