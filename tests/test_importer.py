@@ -365,3 +365,20 @@ def test_text_without_a_grid_is_an_error():
     assert "note.txt" in str(exc.value) and "指标" in str(exc.value)
     with pytest.raises(UnreadableFile):
         parse_text("   \n\n", "blank.txt")
+
+
+def test_type_and_target_in_one_cell_title_year_and_unit_label():
+    text = "\n".join([
+        "2027年度部门（单位）整体支出绩效目标表",
+        "填报单位：某某县某某局",
+        GRID_HEADER,
+        "产出指标\t质量指标\t验收合格率\t\t≥95%\t\t验收比例\t达到计划值得满分5分，否则按实际值/计划值*指标分值计分\t",
+        "\t\t办结时限\t\t≤30天\t\t时限\t达到计划值得满分5分，否则按实际值/计划值*指标分值计分\t",
+    ])
+    t = parse_text(text, "x")
+    assert (t.unit.year, t.unit.name) == ("2027", "某某县某某局")
+    a, b = t.indicators
+    assert (a.name, a.type, a.target, a.unit, a.explanation, a.weight) == (
+        "验收合格率", "≥", "95", "%", "验收比例", Decimal(5))
+    assert (b.level2, b.type, b.target, b.unit) == ("质量指标", "≤", "30", "天")
+    assert codes_at(t, "I006") == [4, 5] and codes_at(t, "I002") == []

@@ -48,6 +48,10 @@ _HEADER_TITLES: dict[str, tuple[str, str]] = {}
 for _f in layout.HEADER_FIELDS:
     for _t in _f.titles:
         _HEADER_TITLES.setdefault(key(_t), (_f.key, _f.title))
+#: Labels met above real tables that the template does not use as titles.
+_NAME_TITLE = layout.HEADER_FIELDS[0].title
+for _t in ("填报单位", "编制单位", "单位", "预算单位", "部门(单位)"):
+    _HEADER_TITLES.setdefault(key(_t), ("name", _NAME_TITLE))
 
 _FOOTER_RE = re.compile("(" + "|".join(re.escape(f.title) for f in layout.FOOTER_FIELDS) + r")\s*[:：]?")
 _FOOTER_START_RE = re.compile(
@@ -181,9 +185,14 @@ def _place_row(row: SourceRow, type_index: int, expected: int) -> _Placed:
     cells = row.cells
     ind = Indicator()
     p = _Placed(row, ind)
-    if type_index != expected:
+    combined = _split_type(cells[type_index]) if normalize_type(cells[type_index]) is None else None
+    if combined and type_index == expected + 1 and not cells[expected]:
+        shift = 0  # type column left blank, "≥95" written in the 指标值 column
+    else:
+        shift = type_index - expected
+    if shift:
         side = "左" if type_index < expected else "右"
-        p.repairs.append(f"指标值类型在第{type_index + 1}格，应在第{expected + 1}格（整行向{side}错位"
+        p.repairs.append(f"指标值类型在{_pos(row, type_index)}，应在{_pos(row, expected)}（整行向{side}错位"
                          f"{abs(expected - type_index)}格）")
 
     # ---- left of the type: vocabulary, strays, the name
@@ -211,7 +220,7 @@ def _place_row(row: SourceRow, type_index: int, expected: int) -> _Placed:
                 p.repairs.append(f"{_title(kind)}“{word}”写在了{_title(slot_of[i])}列")
         elif key(text) == _LEAD_KEY:
             p.detached = True
-            p.repairs.append(f"第{i + 1}格是表头文字“{text}”，不是指标内容，已忽略该格")
+            p.repairs.append(f"{_pos(row, i)}是表头文字“{text}”，不是指标内容，已忽略该格")
         else:
             names.append((i, text))
     if names:
@@ -224,23 +233,28 @@ def _place_row(row: SourceRow, type_index: int, expected: int) -> _Placed:
                           f"其余（{extra}）放入备注，请核对")
         elif type_index == expected and slot_of.get(i) not in (None, "name"):
             p.repairs.append(f"三级指标“{text}”写在了{_title(slot_of[i])}列")
-    elif type_index != expected:
+    elif shift:
         p.repairs.append("本行没有三级指标名称")
 
     # ---- the type
     raw_type = cells[type_index]
-    ind.type = normalize_type(raw_type) or raw_type
     p.idx["type"] = type_index
-    if ind.type != raw_type:
-        p.normalised.append(f"指标值类型“{raw_type}”规范为“{ind.type}”")
-
-    # ---- right of the type: target, unit, explanation, rule, remark
     right = list(range(type_index + 1, len(cells)))
     while right and not cells[right[-1]]:
         right.pop()
-    if right:
-        ind.target, p.idx["target"] = cells[right[0]], right[0]
-    rest = right[1:]
+    if combined:
+        ind.type, ind.target = combined
+        p.idx["target"] = type_index
+        p.normalised.append(f"“{raw_type}”拆为指标值类型“{ind.type}”和指标值“{ind.target}”")
+        rest = right
+    else:
+        ind.type = normalize_type(raw_type) or raw_type
+        if ind.type != raw_type:
+            p.normalised.append(f"指标值类型“{raw_type}”规范为“{ind.type}”")
+        # ---- right of the type: target, unit, explanation, rule, remark
+        if right:
+            ind.target, p.idx["target"] = cells[right[0]], right[0]
+        rest = right[1:]
     rule_pos = _rule_position([cells[i] for i in rest])
     if rule_pos is None:
         slots = dict(zip(("unit", "explanation", "rule_text"), rest[:3], strict=False))
@@ -361,10 +375,28 @@ def _place_unplaceable(row: SourceRow) -> _Placed:
 
 
 def _type_index(row: SourceRow) -> int | None:
+    """Index of the 指标值类型 cell: a type symbol, else a cell such as "≥95%" (type and target)."""
     for i, c in enumerate(row.cells):
         if c and normalize_type(c) is not None:
             return i
+    for i, c in enumerate(row.cells):
+        if c and _split_type(c) is not None:
+            return i
     return None
+
+
+_TYPE_PREFIX = re.compile(
+    r"^(大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不高于|不超过|>=|<=|=>|=<|≥|≤|≧|≦|大于|小于|等于|高于|低于|>|<|=)"
+    r"\s*([+-]?\d[\d,]*(?:\.\d+)?\s*\S{0,4})$")
+
+
+def _split_type(text: str) -> tuple[str, str] | None:
+    """"≥95%" → ("≥", "95%"); None unless the cell is a type word followed by a number."""
+    m = _TYPE_PREFIX.match(halfwidth(text).strip())
+    if not m:
+        return None
+    sym = normalize_type(m.group(1))
+    return (sym, m.group(2).strip()) if sym else None
 
 
 def _first_footer_or_notes(rows: list[SourceRow], start: int) -> int:
@@ -566,12 +598,10 @@ def _read_header_block(rows: list[SourceRow], table: TargetTable) -> None:
             continue
         text = " ".join(cells)
         m = _YEAR_RE.search(halfwidth(text))
-        if m and len(text) <= 20:
-            if not unit.year:
-                unit.year = m.group(1) or m.group(2)
-                unit.origins["year"] = row.origin({"year": row.cells.index(first)})
-            continue
-        if _TITLE_RE.search(text):
+        if m and not unit.year:
+            unit.year = m.group(1) or m.group(2)
+            unit.origins["year"] = row.origin({"year": row.cells.index(first)})
+        if (m and len(text) <= 20) or _TITLE_RE.search(text):
             continue
         standalone.append((row, text))
     for row, text in standalone:
@@ -634,6 +664,12 @@ def _read_footer(rows: list[SourceRow], table: TargetTable) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def _pos(row: SourceRow, index: int) -> str:
+    """A cell position for messages: the column letter in a workbook, else "第N格"."""
+    letter = row.letter(index)
+    return f"{letter}列" if letter else f"第{index + 1}格"
 
 
 def _title(field_key: str) -> str:
