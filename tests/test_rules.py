@@ -106,6 +106,8 @@ def test_sample_kinds_per_table() -> None:
     ("整体支出控制在预算范围内（得10分），每超支5%扣1分", OV, D(10)),  # no 扣完为止
     ("按计划计划在2026年6月30日前完成得5分，每延迟3天扣0.5分", DL, D(5)),
     ("完成率达到计划值得10分，每低于5%扣2分，扣完为止", S, D(10)),  # shortfall steps: same formula as SAVING
+    ("达到目标值得满分（3分），否则按实际值/目标值×指标分值计分", R, D(3)),  # points in brackets, 目标值
+    ("本指标4分，达到计划值的得满分，否则按实际值/计划值*指标分值计分", R, D(4)),
 ])
 def test_variants(text: str, kind: RuleKind, points: D) -> None:
     parsed = parse_rule(text)

@@ -40,7 +40,9 @@ def normalize_rule_text(text: str) -> str:
 # ------------------------------------------------------------------------------------------
 
 _POINT_PATTERNS = (
-    re.compile(r"得满分" + NUM + "分"),
+    re.compile(r"得满分\(?" + NUM + "分"),
+    re.compile(r"\(" + NUM + r"分\)"),
+    re.compile(r"(?:本项|本指标|该指标|该项)(?:分值)?(?:为|共)?" + NUM + "分"),
     re.compile(r"(?:指标分值|分值|满分)(?:为|是)?" + NUM + "分"),
     re.compile(r"得" + NUM + "分"),
     re.compile(r"(?:为|计)" + NUM + "分"),
