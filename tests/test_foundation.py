@@ -127,3 +127,19 @@ def test_cli_help_lists_commands_and_rejects_unknown():
     assert out.returncode == 0 and "Usage" in out.stdout
     bad = subprocess.run([sys.executable, "-m", "xlsxtools", "no-such-command"], capture_output=True, text=True)
     assert bad.returncode != 0 and "No such command" in bad.stderr
+
+
+def test_atomic_output_gets_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "new.xlsx"
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+    os.chmod(target, 0o640)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"y")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
