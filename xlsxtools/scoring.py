@@ -409,7 +409,9 @@ def score_budget(budget: Any, spent: Any, points: Decimal, origins: dict[str, Or
 
 
 def _label(ind: Indicator, index: int) -> str:
-    return f"“{ind.name}”" if ind.name else f"第{index + 1}项（未命名）"
+    if not ind.name:
+        return f"第{index + 1}项（未命名）"
+    return f"「{ind.name}」" if "“" in ind.name or "”" in ind.name else f"“{ind.name}”"
 
 
 def score_unit(table: TargetTable, actuals: Actuals | None, config: Config) -> UnitScore:
