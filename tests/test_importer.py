@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlsxtools.errors import UnreadableFile
 from xlsxtools.importer import import_table, parse_text
@@ -382,3 +384,23 @@ def test_type_and_target_in_one_cell_title_year_and_unit_label():
         "验收合格率", "≥", "95", "%", "验收比例", Decimal(5))
     assert (b.level2, b.type, b.target, b.unit) == ("质量指标", "≤", "30", "天")
     assert codes_at(t, "I006") == [4, 5] and codes_at(t, "I002") == []
+
+
+# ---------------------------------------------------------------- property: shifts do not change the reading
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([-1, 0, 1, 2]), min_size=12, max_size=12))
+def test_leading_blank_cells_do_not_change_the_reading(shifts):
+    """Adding blank cells in front of an indicator row, or losing its leading blank, is exactly the
+    damage the samples show; the content-based reading must give the same indicators."""
+    lines = (SAMPLES / "zhengwu_2026.txt").read_text(encoding="utf-8").split("\n")
+    grid = [n for n in range(13, 26) if lines[n].strip()]  # 0-based indexes of txt lines 14-26
+    assert len(grid) == 12
+    for n, k in zip(grid, shifts, strict=True):
+        if k < 0 and lines[n].startswith("\t"):
+            lines[n] = lines[n][1:]
+        elif k > 0:
+            lines[n] = "\t" * k + lines[n]
+    t = parse_text("\n".join(lines), "shifted")
+    assert rows_of(t) == expected_rows("zhengwu")

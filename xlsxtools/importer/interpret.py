@@ -57,7 +57,7 @@ _FOOTER_RE = re.compile("(" + "|".join(re.escape(f.title) for f in layout.FOOTER
 _FOOTER_START_RE = re.compile(
     "^(" + "|".join(re.escape(f.title) for f in layout.FOOTER_FIELDS) + r")\s*([:：]|$)")
 _FOOTER_KEY_BY_TITLE = {f.title: f.key for f in layout.FOOTER_FIELDS}
-_NOTES_RE = re.compile(r"^(说明|填表说明|注)\s*[:：]?")
+_NOTES_RE = re.compile(r"^(?:(?:填表)?说明\s*(?:[:：]|$)|注\s*\d*\s*[:：])")
 _TITLE_RE = re.compile(r"绩效目标表|绩效目标申报表")
 _YEAR_RE = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年度?|(\d{4})\s*年度")
 
