@@ -15,7 +15,9 @@ from xlsxtools.config import Config
 from xlsxtools.model import Actuals, Finding, TargetTable
 from xlsxtools.normalize import clean
 
-SCORING_CODES = ("A001", "A002", "A003", "A004", "A005", "A006", "A007", "A008", "R006")
+#: What the scoring reports about actuals. (It also reports R006 for a zero target at the actual's
+#: cell; the rule check reports that at the rule's cell already, so it is not passed on.)
+SCORING_CODES = ("A001", "A002", "A003", "A004", "A005", "A006", "A007", "A008")
 
 
 def has_actuals(actuals: Actuals | None) -> bool:
