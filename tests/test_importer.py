@@ -404,3 +404,11 @@ def test_leading_blank_cells_do_not_change_the_reading(shifts):
             lines[n] = "\t" * k + lines[n]
     t = parse_text("\n".join(lines), "shifted")
     assert rows_of(t) == expected_rows("zhengwu")
+
+
+def test_percent_written_in_target_and_unit():
+    text = GRID_HEADER + "\n产出指标\t质量指标\t合格率\t≥\t95%\t%\t合格比例\t达到计划值得满分5分，否则按实际值/计划值*指标分值计分\t"
+    t = parse_text(text, "x")
+    (ind,) = t.indicators
+    assert (ind.target, ind.unit) == ("95", "%")
+    assert [f.code for f in t.findings] == ["I006"] and "95%" in t.findings[0].message

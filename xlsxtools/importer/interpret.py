@@ -318,12 +318,15 @@ def _normalise_values(p: _Placed) -> None:
             new = t
         else:
             m = re.match(r"^([+-]?\d[\d,]*(?:\.\d+)?)\s*(%|[^\d\s]{1,4})$", t)
-            if m and not ind.unit:
+            if m and ind.unit and m.group(2) == ind.unit:
+                new = m.group(1)  # "95%" with unit "%": the unit was written twice
+            elif m and not ind.unit:
                 new, ind.unit = m.group(1), m.group(2)
                 p.normalised.append(f"指标值“{raw}”拆为数值“{new}”和计量单位“{ind.unit}”")
                 ind.target = new
                 return
-            new = raw
+            else:
+                new = raw
         if new != raw:
             p.normalised.append(f"指标值“{raw}”规范为“{new}”")
             ind.target = new
