@@ -141,3 +141,26 @@ def test_marks_lost_fall_back_to_our_note_prefix(unit_workbook: Path, tmp_path: 
     ws = wb[SHEET]
     assert ws["B12"].comment is None and ws["B12"].fill.fill_type is None
     assert layout.REPORT_SHEET in wb.sheetnames
+
+
+def test_annotating_a_macro_workbook_keeps_its_vba(tmp_path: Path):
+    import zipfile
+
+    pytest.importorskip("xlsxtools.workbook.template")
+    from test_checks import clean_table
+
+    from xlsxtools.workbook.annotate_edge import annotate_workbook
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    t = clean_table()
+    t.indicators[0].unit = ""
+    src = tmp_path / "unit.xlsm"
+    write_unit_workbook(t, src)
+    parts = set(zipfile.ZipFile(src).namelist())
+    if "xl/vbaProject.bin" not in parts:
+        pytest.skip("template packaged without VBA here")
+    out = tmp_path / "checked.xlsm"
+    annotate_workbook(src, _check(src), out)
+    after = set(zipfile.ZipFile(out).namelist())
+    assert "xl/vbaProject.bin" in after and {p for p in parts if "customUI" in p} <= after
+    assert [(f.code, f.cell) for f in _check(out)] == [("V003", "F7")]
