@@ -203,3 +203,21 @@ def test_memory_source_reads_like_the_file(unit_file: Path):
     assert [i.name for i in uw.table.indicators] == [i.name for i in from_file.table.indicators]
     assert [e.value for e in uw.actuals.entries] == [e.value for e in from_file.actuals.entries]
     assert [e.percent_format for e in uw.actuals.entries] == [False, True, False, False]
+
+
+def test_empty_footer_value_located_after_merged_label_and_editable(tmp_path: Path):
+    table = small_table()
+    table.unit.head = ""
+    wb = build_unit_workbook(table)
+    path = tmp_path / "nohead.xlsx"
+    wb.save(path)
+    uw = read_unit_workbook(path)
+    expected = layout.footer_position(layout.DEFAULT_GRID_ROWS)["head"][1]
+    assert uw.table.unit.origins["head"].cell("head") == expected
+    # a note on any cell of a merged range lands on its anchor instead of failing
+    wb = open_workbook(path)
+    ws = wb[layout.TARGETS_SHEET]
+    merged = next(r for r in ws.merged_cells.ranges if r.min_row == layout.HEADER_ROW["name"])
+    inner = f"{layout.col_letter(merged.min_col + 1)}{merged.min_row}"
+    apply_edits(wb, [CellEdit(layout.TARGETS_SHEET, inner, note="单位名称有误", fill="FFC7CE")])
+    assert ws.cell(merged.min_row, merged.min_col).comment.text == "单位名称有误"

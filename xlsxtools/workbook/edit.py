@@ -41,6 +41,18 @@ def write_value(cell: Any, value: Any) -> None:
         cell.data_type = "s"
 
 
+def anchor_cell(ws: Any, ref: str) -> Any:
+    """The cell to edit for ``ref``: the top-left cell when ``ref`` lies inside a merged range."""
+    from openpyxl.cell.cell import MergedCell
+
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if ref in rng:
+                return ws.cell(rng.min_row, rng.min_col)
+    return cell
+
+
 def apply_edits(wb: Any, edits: Iterable[CellEdit]) -> int:
     """Apply CellEdits to an open openpyxl workbook; returns how many were applied."""
     from openpyxl.comments import Comment
@@ -50,7 +62,7 @@ def apply_edits(wb: Any, edits: Iterable[CellEdit]) -> int:
     for e in edits:
         if e.sheet not in wb.sheetnames:
             raise UserError(f"工作簿中没有工作表「{e.sheet}」", sheet=e.sheet, cell=e.cell)
-        cell = wb[e.sheet][e.cell]
+        cell = anchor_cell(wb[e.sheet], e.cell)
         if e.set_value:
             write_value(cell, e.value)
         if e.number_format is not None:

@@ -225,7 +225,7 @@ def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[F
     return version
 
 
-def read_unit_info(grid: Grid, path: Path, grid_end: int) -> UnitInfo:
+def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = None) -> UnitInfo:
     info = UnitInfo()
     all_fields = (*layout.HEADER_FIELDS, *layout.FOOTER_FIELDS)
     stop = {key(t) for f in all_fields for t in f.titles}
@@ -240,7 +240,12 @@ def read_unit_info(grid: Grid, path: Path, grid_end: int) -> UnitInfo:
         if f.key == "year" and isinstance(value, float):
             text = str(int(value))
         setattr(info, f.key, text)
-        col = layout.col_letter(vc) if vc else layout.col_letter(c + 1)
+        if vc is None:  # empty value: the cell after the label (and after the label's merged range)
+            vc = c + 1
+            for (r0, c0), (r1, c1) in merged or []:
+                if r0 + 1 <= r <= r1 + 1 and c0 + 1 <= c <= c1 + 1:
+                    vc = c1 + 2
+        col = layout.col_letter(vc)
         info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
     return info
 
@@ -453,10 +458,10 @@ def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook
     version = check_marker(source, p, findings)
     grid = source.grid(layout.TARGETS_SHEET)
     table_findings: list[Finding] = []
-    indicators, target_header, grid_end = read_indicators(grid, p, source.merged(layout.TARGETS_SHEET),
-                                                          table_findings)
+    merged = source.merged(layout.TARGETS_SHEET)
+    indicators, target_header, grid_end = read_indicators(grid, p, merged, table_findings)
     _weights(indicators)
-    unit = read_unit_info(grid, p, grid_end)
+    unit = read_unit_info(grid, p, grid_end, merged)
     table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
     actuals = read_actuals(source, p, indicators, target_header, findings)
     return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
