@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from xlsxtools import layout
-from xlsxtools.model import Finding, Indicator, Origin, TargetTable
+from xlsxtools.model import Indicator, Origin, TargetTable
 from xlsxtools.normalize import clean, halfwidth, key, normalize_type, parse_number
 
 _LEVEL1_BY_KEY = {key(x): x for x in layout.LEVEL1}
@@ -204,9 +204,3 @@ def fmt(n: Decimal | None) -> str:
     n = n.normalize()
     return format(n, "f")
 
-
-def located(f: Finding, table: TargetTable) -> Finding:
-    """Fill in the file when the origin did not name one."""
-    if f.file is None and table.source:
-        f.file = table.source
-    return f

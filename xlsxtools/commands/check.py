@@ -96,35 +96,42 @@ _STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blu
 
 def print_human(path: Path, findings: list[Finding], out: Any, rich: bool) -> None:
     """Findings of one file grouped by sheet, each with its cell (or source line) and message."""
-    def emit(text: str, style: str | None = None) -> None:
-        if rich:
-            out.print(f"[{style}]{text}[/{style}]" if style else text, markup=True, highlight=False)
-        else:
-            click.echo(text)
-
-    def esc(text: str) -> str:
-        if not rich:
-            return text
-        from rich.markup import escape
-
-        return escape(text)
-
-    emit(f"{esc(str(path))}", "bold")
-    if not findings:
-        emit("  没有发现问题。", "green")
     groups: dict[str | None, list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.sheet, []).append(f)
-    for sheet, fs in groups.items():
-        indent = "  "
-        if sheet:
-            emit(f"  工作表「{esc(sheet)}」", "bold")
-            indent = "    "
-        for f in fs:
-            head = f"{_where(f):<8} {f.severity.label} {f.code}"
-            emit(f"{indent}{esc(head)}  {esc(f.message)}", None if not rich else _STYLE[f.severity])
     s = summary(findings)
-    emit(f"  合计：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示")
+    total = f"合计：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
+    if not rich:
+        click.echo(str(path))
+        if not findings:
+            click.echo("  没有发现问题。")
+        for sheet, fs in groups.items():
+            indent = "  "
+            if sheet:
+                click.echo(f"  工作表「{sheet}」")
+                indent = "    "
+            for f in fs:
+                click.echo(f"{indent}{_where(f):<8} {f.severity.label} {f.code}  {f.message}")
+        click.echo(f"  {total}")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    out.print(f"[bold]{escape(str(path))}[/bold]")
+    if not findings:
+        out.print("  [green]没有发现问题。[/green]")
+    for sheet, fs in groups.items():
+        grid = Table(title=f"工作表「{sheet}」" if sheet else None, title_justify="left", box=None,
+                     padding=(0, 1), show_header=True, header_style="bold")
+        grid.add_column("单元格" if sheet else "位置", no_wrap=True)
+        grid.add_column("级别", no_wrap=True)
+        grid.add_column("代码", no_wrap=True)
+        grid.add_column("问题说明", overflow="fold")
+        for f in fs:
+            style = _STYLE[f.severity]
+            grid.add_row(_where(f), f"[{style}]{f.severity.label}[/{style}]", f.code, escape(f.message))
+        out.print(grid)
+    out.print(f"  {total}")
 
 
 @click.command(name="check")
