@@ -164,3 +164,21 @@ def test_annotating_a_macro_workbook_keeps_its_vba(tmp_path: Path):
     after = set(zipfile.ZipFile(out).namelist())
     assert "xl/vbaProject.bin" in after and {p for p in parts if "customUI" in p} <= after
     assert [(f.code, f.cell) for f in _check(out)] == [("V003", "F7")]
+
+
+def test_finding_inside_a_merged_range_is_shown_on_its_top_left(unit_workbook: Path, tmp_path: Path):
+    import openpyxl
+
+    from xlsxtools.workbook.annotate_edge import annotate_workbook
+
+    ws = openpyxl.load_workbook(unit_workbook)[SHEET]
+    rng = next(r for r in ws.merged_cells.ranges if r.max_col > r.min_col and r.min_row > layout.TARGET_FIRST_ROW)
+    inner = f"{layout.col_letter(rng.max_col)}{rng.min_row}"
+    top_left = f"{layout.col_letter(rng.min_col)}{rng.min_row}"
+    f = finding("M006", "单位负责人为空", Origin("u.xlsx", SHEET, rng.min_row, {"head": inner[0]}), "head")
+    assert f.cell == inner
+    out = tmp_path / "m.xlsx"
+    annotate_workbook(unit_workbook, [f], out)
+    wb = openpyxl.load_workbook(out)
+    assert "单位负责人为空" in wb[SHEET][top_left].comment.text
+    assert wb[layout.REPORT_SHEET]["D4"].value == inner  # the report names the cell as found

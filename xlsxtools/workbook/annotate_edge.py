@@ -9,6 +9,7 @@ gone), restoring each cell's own fill and note; the user's values are never touc
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,21 @@ def _fill_of(cell: Any) -> str:
 
 def _note_of(cell: Any) -> str:
     return cell.comment.text if cell.comment is not None else ""
+
+
+def _unmerged(wb: Any, f: Finding) -> Finding:
+    """A finding on a cell inside a merged range is shown on the range's top-left cell (the only
+    cell of a merged range that keeps a fill and a note)."""
+    from openpyxl.utils import get_column_letter
+
+    if not f.cell:
+        return f
+    ws = wb[f.sheet]
+    for rng in ws.merged_cells.ranges:
+        if f.cell in rng:
+            top_left = f"{get_column_letter(rng.min_col)}{rng.min_row}"
+            return f if top_left == f.cell else replace(f, cell=top_left)
+    return f
 
 
 def read_marks(wb: Any) -> list[Mark]:
@@ -114,7 +130,7 @@ def annotate_workbook(path: str | Path, findings: Iterable[Finding], out_path: s
     findings = list(findings)
     wb = open_workbook(path)
     apply_edits(wb, clear_edits(read_marks(wb)))
-    shown = [f for f in findings if f.sheet in wb.sheetnames and f.sheet != layout.REPORT_SHEET]
+    shown = [_unmerged(wb, f) for f in findings if f.sheet in wb.sheetnames and f.sheet != layout.REPORT_SHEET]
     marks = []
     for sheet, ref in by_cell(shown):
         cell = wb[sheet][ref]
