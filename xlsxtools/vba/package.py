@@ -1,4 +1,4 @@
-"""Turn an openpyxl-saved workbook into a macro-enabled .xlsm with the VBA project and ribbon.
+r"""Turn an openpyxl-saved workbook into a macro-enabled .xlsm with the VBA project and ribbon.
 
 Typical use (template builder)::
 
@@ -12,6 +12,19 @@ openpyxl 3.1.5 keeps the ribbon, but other writers may not, and it costs nothing
 
 The output is deterministic: the same input gives the same bytes (entries sorted with
 ``[Content_Types].xml`` first, fixed timestamps, fixed compression).
+
+Interpreter settings (xlwings.conf) and how IT sets them for a whole office
+--------------------------------------------------------------------------
+xlwings looks a key up in this order and takes the first hit: the workbook's very hidden
+``xlwings.conf`` sheet, an ``xlwings.conf`` file in the workbook's folder, the user's file
+(Windows ``%USERPROFILE%\.xlwings\xlwings.conf``; Mac
+``~/Library/Containers/com.microsoft.Excel/Data/xlwings.conf``), then its built-in default. Files
+hold one ``"KEY","value"`` line per setting, e.g. ``"INTERPRETER_WIN","C:\Python311\python.exe"``.
+The sheet ships ``Interpreter_Win = python`` (the Python on PATH) and the python.org framework
+path on the Mac. For an office-wide interpreter elsewhere, IT either builds the templates with
+``add_conf_sheet(wb, {"Interpreter_Win": r"C:\...\python.exe"})``, or with
+``{"Interpreter_Win": None}`` so that the key is left off the sheet and a user or folder file
+(deployed by login script or software distribution) decides.
 """
 
 from __future__ import annotations
