@@ -254,3 +254,15 @@ def test_unit_template_opens_in_libreoffice_with_its_vba(tmp_path: Path) -> None
         package_xlsm(sample_workbook(tmp_path / "in.xlsx"), path, "unit")
     assert "RibbonUnit" in vba_modules(path)
     check_in_libreoffice(path, "unit", tmp_path)
+
+
+def test_committed_summary_template_is_up_to_date(tmp_path: Path) -> None:
+    committed = Path(__file__).resolve().parents[1] / "workbook_templates" / layout.SUMMARY_TEMPLATE_FILE
+    if not committed.is_file():
+        pytest.skip("summary template not built in workbook_templates/")
+    fresh = write_summary_template(tmp_path / "fresh.xlsm")
+    with zipfile.ZipFile(committed) as a, zipfile.ZipFile(fresh) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), (
+                f"{name} differs: rebuild with write_summary_template (xlsxtools template build)")
