@@ -380,7 +380,7 @@ def apply_baseline(cons: Consolidation, baseline: Baseline, load_detail: Callabl
             cell = None
             if row is not None and row.row is not None:
                 field_key = ch.fields[0][0] if ch.fields else "name"
-                cell = f"{col[field_key]}{row.row}"
+                cell = f"{col.get(field_key, col['rule_text'])}{row.row}"  # points live in the rule text
             new.append(_new_finding("C004", ch.message(), u.path, layout.TARGETS_SHEET if row else None, cell,
                                     row.row if row else None))
         u.extra_findings.extend(new)
