@@ -149,6 +149,13 @@ EXPECTED = {
         ("M006", 35),  # 单位负责人 left empty
     },
 }
+#: Found only when the raw source is checked: defects of the source layout that the importer repairs
+#: (and reports) on the way into the template. 大树岭乡 lines 33-36 show a sentence in the unit column.
+RAW_ONLY = {
+    "dashuling": {("V004", 33), ("V004", 34), ("V004", 35), ("V004", 36)},
+    "zhengfuban": set(),
+    "zhengwu": set(),
+}
 BUILDERS = {"dashuling": dashuling, "zhengfuban": zhengfuban, "zhengwu": zhengwu}
 
 
@@ -187,22 +194,24 @@ def test_raw_sample_text_checked_through_the_importer(name):
     importer = pytest.importorskip("xlsxtools.importer")
     t = importer.import_table(str(sample_path(name)))
     found = run_checks(t)
-    assert {(f.code, f.row) for f in found if not f.code.startswith("I")} == EXPECTED[name]
+    assert {(f.code, f.row) for f in found if not f.code.startswith("I")} == EXPECTED[name] | RAW_ONLY[name]
     assert all(f.sheet is None and f.cell is None for f in found)  # a text source: rows are source lines
-    assert [f for f in found if f.code.startswith("I")] == sorted(t.findings, key=lambda f: (*f.sort_key, f.severity.rank, f.message))
+    reading = sorted(t.findings, key=lambda f: (*f.sort_key, f.severity.rank, f.message))
+    assert [f for f in found if f in t.findings] == reading  # every reading finding passed on, once
 
 
 def test_importer_repairs_are_not_reported_again():
-    """大树岭乡 lines 33-36 lost one cell (unit); the importer re-aligns them (I002) and the checks
-    do not add V004/V002 for the same cells; line 32 lost its name cell: I002 + the real defect H004."""
+    """大树岭乡 lines 33-36 lost one cell (unit): the importer re-aligns them (I002) and reports the
+    sentence in the unit column once (V004); the checks add nothing more for those cells (no V002, no
+    second V004). Line 32 lost its name cell: I002 + the real defect H004."""
     importer = pytest.importorskip("xlsxtools.importer")
     found = run_checks(importer.import_table(str(sample_path("dashuling"))))
-    at = {}
+    at: dict = {}
     for f in found:
-        at.setdefault(f.row, set()).add(f.code)
+        at.setdefault(f.row, []).append(f.code)
     for line in (33, 34, 35, 36):
-        assert "I002" in at[line] and not at[line] & {"V002", "V004"}
-    assert {"I002", "H004"} <= at[32]
+        assert "I002" in at[line] and at[line].count("V004") == 1 and "V002" not in at[line]
+    assert {"I002", "H004"} <= set(at[32])
 
 
 def test_sample_pasted_positionally_shows_sentences_in_the_unit_column():

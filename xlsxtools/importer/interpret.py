@@ -177,6 +177,7 @@ class _Placed:
     repairs: list[str] = field(default_factory=list)  # I002 notes
     normalised: list[str] = field(default_factory=list)  # I006 notes
     unplaced: str = ""  # I005 note
+    unit_sentence: str = ""  # a sentence standing where the unit cell should be (V004)
     subtotal: tuple[str, Decimal, str] | None = None  # (level1, points, raw cell)
 
 
@@ -275,6 +276,7 @@ def _place_row(row: SourceRow, type_index: int, expected: int) -> _Placed:
                 else:
                     slots["explanation"] = before[0]
                     p.repairs.append("缺少计量单位一格（“" + _short(cells[before[0]]) + "”是指标解释）")
+                    p.unit_sentence = cells[before[0]]
             else:
                 first, *others = before
                 if not cells[first] or _is_unit(cells[first]):
@@ -557,6 +559,12 @@ def _finish(p: _Placed, table: TargetTable) -> None:
     if p.repairs:
         table.findings.append(codes.finding(
             "I002", f"{row.where}{label}：" + "；".join(p.repairs) + "；已按内容重新对齐", origin))
+    if p.unit_sentence:
+        # The source itself is defective (the form shows a sentence under 计量单位 and the rule under
+        # 指标解释); the repair above fixes the import, this tells the unit what its table shows.
+        table.findings.append(codes.finding(
+            "V004", f"{row.where}{label}：计量单位一列填的是句子“{_short(p.unit_sentence)}”，"
+            "其后的评（扣）分标准也随之错到了指标解释一列；计量单位应为空（定性）或短单位，请在原表中改正", origin, "unit"))
     if p.normalised:
         table.findings.append(codes.finding("I006", f"{row.where}{label}：" + "；".join(p.normalised), origin))
     if p.unplaced:
