@@ -143,3 +143,14 @@ def test_atomic_output_gets_normal_permissions(tmp_path):
     with atomic_path(target) as tmp:
         tmp.write_bytes(b"y")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_codes_select_and_dedupe():
+    from xlsxtools.codes import CODES, dedupe, finding, select
+
+    a = finding("I004", "列标题「指标类型」", Origin(file="x.txt", row=13))
+    b = finding("I004", "列标题「度量单位」", Origin(file="x.txt", row=13))
+    assert dedupe([a, b, a]) == [a, b]
+    c = finding("H001", "x", Origin(row=1))
+    assert select([a, c], ["H"]) == [c] and select([a, c], None, ["I00"]) == [c] and select([a, c], ["ALL"]) == [a, c]
+    assert all(code[0] in "IHVRTMAWC" and len(code) == 4 for code in CODES)

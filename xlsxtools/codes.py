@@ -127,11 +127,11 @@ def select(findings: list[Finding], select: list[str] | None = None,
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
-    """Drop repeats of the same code at the same place (checks and scoring may both report one)."""
+    """Drop exact repeats (same code, place and message); distinct findings are all kept."""
     seen: set[tuple] = set()
     out = []
     for f in findings:
-        k = (f.code, f.file, f.sheet, f.row, f.cell, f.field)
+        k = (f.code, f.file, f.sheet, f.row, f.cell, f.field, f.message)
         if k not in seen:
             seen.add(k)
             out.append(f)
