@@ -52,6 +52,12 @@ IMPORT_SHEET = "导入"
 LISTS_SHEET = "下拉列表"  # hidden (state "hidden"; the xlwings.conf sheet is "veryHidden")
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
+#: VBA codenames of the unit template's sheets (the names its document modules carry).
+SHEET_CODENAMES: dict[str, str] = {
+    TARGETS_SHEET: "shTargets", ACTUALS_SHEET: "shActuals", REPORT_SHEET: "shReport",
+    IMPORT_SHEET: "shImport", LISTS_SHEET: "shLists",
+}
+
 TARGETS_TITLE = "部门（单位）整体支出绩效目标表"
 ACTUALS_TITLE = "部门（单位）整体支出绩效自评表"
 

@@ -39,12 +39,16 @@ _HEADER_ORDER = ("VB_Name", "VB_Base", "VB_GlobalNameSpace", "VB_Creatable", "VB
 
 
 def macros_dir() -> Path:
-    """The VBA source folder: $XLSXTOOLS_MACROS_DIR or ``macros/`` at the repository root."""
+    """The VBA source folder: $XLSXTOOLS_MACROS_DIR, ``macros/`` at the repository root (a checkout or
+    editable install), or the copy an installed package carries as ``xlsxtools/_macros``."""
     env = os.environ.get("XLSXTOOLS_MACROS_DIR")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "macros"
-    if not (path / f"{THIS_WORKBOOK}.cls").is_file():
-        raise FileNotFoundError(f"VBA source folder not found: {path} (set XLSXTOOLS_MACROS_DIR)")
-    return path
+    here = Path(__file__).resolve()
+    candidates = [Path(env)] if env else [here.parents[2] / "macros", here.parents[1] / "_macros"]
+    for path in candidates:
+        if (path / f"{THIS_WORKBOOK}.cls").is_file():
+            return path
+    raise FileNotFoundError(f"VBA source folder not found: {', '.join(map(str, candidates))} "
+                            "(set XLSXTOOLS_MACROS_DIR)")
 
 
 def xlwings_dir() -> Path:

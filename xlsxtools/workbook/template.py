@@ -466,6 +466,8 @@ def build_unit_workbook(table: TargetTable | None = None, grid_rows: int | None 
     choices = actual_choices_for_rules([i.rule_text for i in table.indicators]) if table else {}
     apply_validations(wb, plan_validations(n, actual_choices=choices))
 
+    for ws in wb.worksheets:
+        ws.sheet_properties.codeName = layout.SHEET_CODENAMES.get(ws.title)
     wb.security = WorkbookProtection(workbookPassword=layout.PROTECTION_PASSWORD, lockStructure=True)
     wb.active = 0
     wb.properties.creator = CREATOR
@@ -543,4 +545,7 @@ def build_templates(out_dir: str | Path) -> list[Path]:
     """Write every template into ``out_dir``; returns their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [write_unit_workbook(None, out_dir / layout.UNIT_TEMPLATE_FILE)]
+    from xlsxtools.vba.summary_template import write_summary_template
+
+    return [write_unit_workbook(None, out_dir / layout.UNIT_TEMPLATE_FILE),
+            write_summary_template(out_dir / layout.SUMMARY_TEMPLATE_FILE)]
