@@ -14,9 +14,8 @@ import click
 from xlsxtools import layout
 from xlsxtools.config import StepMode
 from xlsxtools.errors import UserError
-from xlsxtools.model import CellEdit, Finding, Severity, UnitWorkbook
-
-SCORE_FORMAT = "0.00"
+from xlsxtools.model import Finding, Severity, UnitWorkbook
+from xlsxtools.writeback import SCORE_FORMAT, score_edits  # noqa: F401 - re-exported
 
 
 def _num(d: Decimal | None) -> float | None:
@@ -59,31 +58,6 @@ def unit_score_dict(uw: UnitWorkbook, us: Any) -> dict[str, Any]:  # us: UnitSco
         "total": float(us.total), "grade": us.grade, "complete": us.complete, "step_mode": us.step_mode.value,
         "findings": [f.to_dict() for f in all_findings(uw, us)],
     }
-
-
-def score_edits(uw: UnitWorkbook, us: Any) -> list[CellEdit]:  # us: UnitScore
-    """Cell edits that write 分值, 得分 and the totals band into the 实际完成 sheet."""
-    sheet = layout.ACTUALS_SHEET
-    edits: list[CellEdit] = []
-    entries = uw.actuals.entries if uw.actuals else []
-    for s, e in zip(us.indicators, entries, strict=False):
-        if e.origin.row is None:
-            continue
-        for field, value, fmt in (("weight", s.weight, None), ("score", s.score, SCORE_FORMAT)):
-            ref = e.origin.cell(field) or f"{layout.ACTUAL_COL[field]}{e.origin.row}"
-            edits.append(CellEdit(sheet, ref, value=_num(value), set_value=True, number_format=fmt))
-    b = us.budget
-    band = {
-        "rate": (_num(b.rate), "0.00%"), "budget_weight": (float(b.weight), None),
-        "budget_score": (_num(b.score), SCORE_FORMAT), "indicator_weight": (float(us.indicator_weight), None),
-        "indicator_score": (float(us.indicator_total), SCORE_FORMAT),
-        "total": (float(us.total) if us.complete else None, SCORE_FORMAT),
-        "grade": (us.grade or "", None), "step_mode": (us.step_mode.label, None),
-    }
-    for key, (value, fmt) in band.items():
-        edits.append(CellEdit(sheet, f"{layout.BUDGET_COL[key]}{layout.BUDGET_VALUE_ROW}", value=value,
-                              set_value=True, number_format=fmt))
-    return edits
 
 
 def _fmt(d: Decimal | None) -> str:
