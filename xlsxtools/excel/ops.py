@@ -241,9 +241,10 @@ def check_rows(book: Any) -> str:
 
 def compute_scores(book: Any) -> str:
     """计算得分: the scores of ``xlsxtools score --write`` written into 实际完成."""
-    from xlsxtools.commands.score import all_findings, score_edits
+    from xlsxtools.codes import dedupe
     from xlsxtools.rules.render import fmt
     from xlsxtools.scoring import score_unit
+    from xlsxtools.writeback import score_edits
 
     live = LiveBook(book)
     live.status("正在计算得分……")
@@ -257,7 +258,7 @@ def compute_scores(book: Any) -> str:
             live.apply_edits(score_edits(uw, us))
     finally:
         live.status(None)
-    findings = all_findings(uw, us)
+    findings = dedupe([*uw.findings, *us.findings])  # what ``xlsxtools score`` reports
     b = us.budget
     budget = "无法计分" if b.score is None else f"{b.score:.2f} / {fmt(b.weight)}"
     lines = [f"指标得分合计：{us.indicator_total:.2f} / {fmt(us.indicator_weight)}", f"预算执行得分：{budget}"]
