@@ -6,126 +6,13 @@ its recorded actions, and strict fakes for what the remote book cannot express.
 
 from __future__ import annotations
 
-import os
-import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from xlsxtools import layout
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+from xlsxtools.excel.remote import payload_from_file, remote_book  # noqa: F401 - used by the tests
 
 SAMPLES = Path(__file__).resolve().parents[1] / "xlsxtools" / "data" / "samples"
-
-
-def _payload_value(v: Any) -> Any:
-    """A cell value as the Office.js client of xlwings sends it (dates as ISO strings with "Z")."""
-    if isinstance(v, datetime):
-        return v.isoformat(timespec="seconds") + "Z"
-    if isinstance(v, date):
-        return datetime(v.year, v.month, v.day).isoformat(timespec="seconds") + "Z"
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
-def _simulate_links(grids: dict[str, list[list[Any]]]) -> None:
-    """openpyxl writes formulas without cached values; fill the 实际完成 cells that link to 目标表
-    (=IF(目标表!X="","",目标表!X)) with what Excel would show, so the remote book holds what a
-    user sees."""
-    targets = grids.get(layout.TARGETS_SHEET)
-    actuals = grids.get(layout.ACTUALS_SHEET)
-    if not targets or not actuals:
-        return
-
-    def at(grid: list[list[Any]], r: int, c: int) -> Any:
-        return grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
-
-    def put(grid: list[list[Any]], r: int, c: int, v: Any) -> None:
-        while len(grid) < r:
-            grid.append([""] * len(grid[0]))
-        row = grid[r - 1]
-        while len(row) < c:
-            row.append("")
-        row[c - 1] = v
-
-    name_row = layout.HEADER_ROW["name"]
-    vc = ord(layout.HEADER_VALUE_COL) - 64
-    r, c = int(layout.ACTUALS_UNIT_VALUE_CELL[1:]), ord(layout.ACTUALS_UNIT_VALUE_CELL[0]) - 64
-    put(actuals, r, c, at(targets, name_row, vc))
-    offset = layout.TARGET_FIRST_ROW - layout.ACTUAL_FIRST_ROW
-    linked = {k: i for i, k in enumerate([c.key for c in layout.ACTUAL_COLUMNS], start=1)
-              if k in layout.TARGET_COL and not layout.ACTUAL_COLUMNS[i - 1].input}
-    tcol = {c.key: i for i, c in enumerate(layout.TARGET_COLUMNS, start=1)}
-    for row in range(layout.ACTUAL_FIRST_ROW, len(actuals) + 1):
-        for k, acol in linked.items():
-            put(actuals, row, acol, at(targets, row + offset, tcol[k]))
-
-
-def workbook_grids(path: Path) -> tuple[list[str], dict[str, list[list[Any]]]]:
-    """Sheet names (workbook order, hidden ones included) and their values, read by python-calamine."""
-    import python_calamine
-
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    names = list(wb.sheet_names)
-    grids = {n: [list(r) for r in wb.get_sheet_by_name(n).to_python(skip_empty_area=False)] for n in names}
-    return names, grids
-
-
-def defined_names(path: Path, sheet_names: list[str]) -> list[dict[str, Any]]:
-    """The workbook's defined names in the remote book's payload shape."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, keep_vba=True)
-    out = []
-    for name, dn in wb.defined_names.items():
-        ref = dn.attr_text
-        m = re.fullmatch(r"'?(.+?)'?!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)", ref)
-        sheet_index = sheet_names.index(m.group(1)) if m and m.group(1) in sheet_names else None
-        out.append({"name": name, "refers_to": "=" + ref, "sheet_index": sheet_index,
-                    "address": m.group(2).replace("$", "") if m else None, "book_scope": True,
-                    "scope_sheet_name": None, "scope_sheet_index": None})
-    return out
-
-
-def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The JSON an Office.js client of xlwings sends for the workbook at ``path``.
-
-    ``edit`` sets cell values before (sheet → {"E12": value}): what a user typed in Excel.
-    """
-    import xlwings as xw
-
-    names, grids = workbook_grids(path)
-    _simulate_links(grids)
-    for sheet, cells in (edit or {}).items():
-        grid = grids[sheet]
-        for ref, value in cells.items():
-            m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-            assert m
-            col = 0
-            for ch in m.group(1):
-                col = col * 26 + ord(ch) - 64
-            row = int(m.group(2))
-            width = max(len(grid[0]) if grid else 0, col)
-            while len(grid) < row:
-                grid.append([""] * width)
-            for line in grid:
-                line.extend([""] * (width - len(line)))
-            grid[row - 1][col - 1] = value
-    sheets = []
-    for n in names:
-        values = [[_payload_value(v) for v in r] for r in grids[n]] or [[""]]
-        sheets.append({"name": n, "values": values, "pictures": [], "tables": [], "notes": []})
-    return {"client": "Office.js", "version": xw.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-            "names": defined_names(path, names), "sheets": sheets}
-
-
-def remote_book(payload: dict[str, Any]) -> Any:
-    import xlwings as xw
-
-    return xw.Book(json=payload)
 
 
 def actions(book: Any, func: str | None = None, sheet: str | None = None) -> list[dict[str, Any]]:
