@@ -82,12 +82,13 @@ def error_message(action: str, exc: BaseException, log: Path | None) -> str:
     """The Chinese text shown for a failed button."""
     from xlsxtools.errors import UserError
 
-    where = f"详细信息已写入日志文件：\n{log}" if log else "（日志文件无法写入）"
     if isinstance(exc, UserError):
+        where = f"详细信息已写入日志文件：\n{log}" if log else "（日志文件无法写入）"
         return f"“{action}”未完成：\n{exc}\n\n{where}"
-    return (f"“{action}”出错（程序内部错误：{type(exc).__name__}）。\n{_short(exc)}\n\n"
-            f"请把下面的日志文件发给负责维护的同事：\n{log}" if log else
-            f"“{action}”出错（程序内部错误：{type(exc).__name__}）。\n{_short(exc)}")
+    text = f"“{action}”出错（程序内部错误：{type(exc).__name__}）。\n{_short(exc)}"
+    if log:
+        text += f"\n\n请把下面的日志文件发给负责维护的同事：\n{log}"
+    return text
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
