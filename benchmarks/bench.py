@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 #: The openpyxl pipeline runs on at most this many files; beyond, it is extrapolated.
-OPENPYXL_SAMPLE = 1000
+OPENPYXL_SAMPLE = 1500
 
 
 def _child_consolidate(folder: str, out: str, jobs: int | None) -> None:

@@ -386,3 +386,16 @@ def test_checks_with_score_equals_run_checks(units_dir):
         uw = read_unit_workbook(p)
         fast = checks_with_score(uw.table, uw.actuals, cfg, score_unit(uw.table, uw.actuals, cfg))
         assert [f.to_dict() for f in fast] == [f.to_dict() for f in run_checks(uw.table, uw.actuals, cfg)]
+
+
+def test_huge_workbook_becomes_a_row(units_dir, tmp_path, monkeypatch):
+    from xlsxtools.consolidate import runner
+
+    big = units_dir / "zhengwu_2026.xlsx"
+    monkeypatch.setattr(runner, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    out = tmp_path / "s.xlsx"
+    rep = runner.consolidate([units_dir], out, jobs=1, config=Config())
+    assert rep.unreadable >= 1
+    _, rows = table_rows(out, layout.CONS_SUMMARY_SHEET)
+    row = next(r for r in rows if r["文件"] == str(big))
+    assert row["状态"] == "无法读取" and "文件过大" in row["说明"]

@@ -113,6 +113,8 @@ def _init_worker(config: Config) -> None:
 def _too_big(path: str, size: int) -> str | None:
     if size > MAX_FILE_BYTES:
         return f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB），未读取"
+    if size * 1032 < MAX_UNPACKED_BYTES:  # deflate expands at most ~1032:1: a small file cannot be a zip bomb
+        return None
     try:
         with zipfile.ZipFile(path) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
