@@ -375,17 +375,20 @@ def test_cli(units_dir, tmp_path):
     assert "不足一步按一步扣分" in text
 
 
-def test_checks_with_score_equals_run_checks(units_dir):
+def test_checks_with_a_given_score_equal_run_checks(units_dir):
+    """Consolidation hands run_checks the score it computed: the findings must not change."""
     from xlsxtools.checks import run_checks
-    from xlsxtools.consolidate.core import checks_with_score
     from xlsxtools.scoring import score_unit
     from xlsxtools.workbook.reader import read_unit_workbook
 
     cfg = Config()
+    codes = set()
     for p in sorted(units_dir.glob("*.xlsx")):
         uw = read_unit_workbook(p)
-        fast = checks_with_score(uw.table, uw.actuals, cfg, score_unit(uw.table, uw.actuals, cfg))
-        assert [f.to_dict() for f in fast] == [f.to_dict() for f in run_checks(uw.table, uw.actuals, cfg)]
+        given = run_checks(uw.table, uw.actuals, cfg, score=score_unit(uw.table, uw.actuals, cfg))
+        assert [f.to_dict() for f in given] == [f.to_dict() for f in run_checks(uw.table, uw.actuals, cfg)]
+        codes |= {f.code for f in given}
+    assert any(c.startswith("A") for c in codes)  # the actuals check did report from the score
 
 
 def test_huge_workbook_becomes_a_row(units_dir, tmp_path, monkeypatch):

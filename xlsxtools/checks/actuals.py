@@ -34,8 +34,11 @@ def actuals_scored(table: TargetTable, actuals: Actuals | None, config: Config) 
     """Every actual can be scored: present, of the right kind, in its list, explained when below full points."""
     if not has_actuals(actuals):
         return
+    from xlsxtools.checks.common import current_run
     from xlsxtools.scoring import score_unit
 
-    for f in score_unit(table, actuals, config).findings:
+    run = current_run(table)
+    score = run.score if run is not None and run.score is not None else score_unit(table, actuals, config)
+    for f in score.findings:
         if f.code in SCORING_CODES:
             yield f

@@ -6,9 +6,10 @@ Pure functions over the plain model; no workbook library.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from typing import Any
 
 from xlsxtools import layout
 from xlsxtools.model import Indicator, Origin, TargetTable
@@ -76,8 +77,38 @@ def is_shifted_left(ind: Indicator) -> bool:
         normalize_type(ind.name) is not None or normalize_type(ind.level2) is not None)
 
 
+@dataclass
+class Run:
+    """What one ``run_checks`` call shares between its checks: the table's rows, computed once,
+    and the unit's score when the caller already has it (consolidation scores every unit anyway)."""
+
+    table: TargetTable
+    score: Any = None  # xlsxtools.scoring.UnitScore | None
+    rows: list[Row] | None = None
+
+
+CURRENT_RUN: ContextVar[Run | None] = ContextVar("xlsxtools_check_run", default=None)
+
+
+def current_run(table: TargetTable) -> Run | None:
+    """The run in progress for ``table`` (None when a check is called on its own)."""
+    run = CURRENT_RUN.get()
+    return run if run is not None and run.table is table else None
+
+
 def read_rows(table: TargetTable) -> list[Row]:
-    """The table's indicators with levels filled down as a person reads merged cells."""
+    """The table's indicators with levels filled down as a person reads merged cells.
+
+    Computed once per ``run_checks`` call (every check reads the rows)."""
+    run = current_run(table)
+    if run is None:
+        return _read_rows(table)
+    if run.rows is None:
+        run.rows = _read_rows(table)
+    return run.rows
+
+
+def _read_rows(table: TargetTable) -> list[Row]:
     rows: list[Row] = []
     prev1: str | None = None
     prev2: str | None = None
@@ -174,7 +205,6 @@ def is_rate(ind: Indicator) -> bool:
 # ------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=2048)
 def parsed_rule(text: str):  # -> xlsxtools.rules.ParsedRule
     from xlsxtools.rules import parse_rule
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from xlsxtools.codes import CODES, dedupe, matches
 from xlsxtools.codes import select as select_findings
@@ -65,23 +66,32 @@ def _wanted(check: Check, select: list[str] | None, ignore: list[str] | None) ->
 
 
 def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Config | None = None, *,
-               select: list[str] | None = None, ignore: list[str] | None = None) -> list[Finding]:
+               select: list[str] | None = None, ignore: list[str] | None = None,
+               score: Any = None) -> list[Finding]:
     """Every finding about ``table`` (and ``actuals``): the reading findings already in
     ``table.findings`` plus what each registered check reports, filtered by ``select``/``ignore``
     (ruff-style code prefixes), deduplicated and sorted by file, sheet, row, cell and code.
+
+    ``score``: the unit's ``UnitScore`` when the caller has already scored it with the same
+    ``config`` (the actuals check reuses it instead of scoring again).
     """
     from xlsxtools import checks as _package  # noqa: F401  (importing the package registers every check)
+    from xlsxtools.checks.common import CURRENT_RUN, Run
 
     config = config or Config()
     found: list[Finding] = []
-    for check in sorted(REGISTRY, key=lambda c: c.secondary):
-        if not _wanted(check, select, ignore):
-            continue
-        out = check.run(table, actuals, config)
-        if check.secondary:
-            have = {(f.code, f.file, f.sheet, f.row) for f in found if f.row is not None}
-            out = [f for f in out if (f.code, f.file, f.sheet, f.row) not in have]
-        found.extend(out)
+    token = CURRENT_RUN.set(Run(table, score))
+    try:
+        for check in sorted(REGISTRY, key=lambda c: c.secondary):
+            if not _wanted(check, select, ignore):
+                continue
+            out = check.run(table, actuals, config)
+            if check.secondary:
+                have = {(f.code, f.file, f.sheet, f.row) for f in found if f.row is not None}
+                out = [f for f in out if (f.code, f.file, f.sheet, f.row) not in have]
+            found.extend(out)
+    finally:
+        CURRENT_RUN.reset(token)
     # Reading findings are kept as read (two repairs on one row are two findings); the checks'
     # own findings are deduplicated (a check and the scoring may both report one problem).
     found = select_findings(list(table.findings), select, ignore) + dedupe(select_findings(found, select, ignore))

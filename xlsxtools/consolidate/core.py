@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxtools import layout
-from xlsxtools.codes import CODES, dedupe
+from xlsxtools.codes import CODES
 from xlsxtools.config import Config
 from xlsxtools.consolidate.baseline import (
     ApprovedUnit,
@@ -80,12 +80,13 @@ def _count(result: UnitResult, findings: Iterable[FindingRow]) -> None:
 def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0,
                       size: int = 0) -> tuple[UnitResult, UnitDetail]:
     """Check and score one read unit workbook; return its summary record and its detail."""
+    from xlsxtools.checks import run_checks
     from xlsxtools.scoring import score_unit
 
     path = wb.path
     table, actuals = wb.table, wb.actuals
     score = score_unit(table, actuals, config)
-    findings = list(wb.findings) + checks_with_score(table, actuals, config, score)
+    findings = list(wb.findings) + run_checks(table, actuals, config, score=score)
     rows = [finding_row(f, path) for f in findings]
 
     name = clean(table.unit.name)
@@ -135,31 +136,6 @@ def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0,
                         budget_raw=actuals.budget if actuals is not None else None,
                         spent_raw=actuals.spent if actuals is not None else None)
     return result, detail
-
-
-def checks_with_score(table: TargetTable, actuals: Actuals | None, config: Config, score: Any) -> list[Finding]:
-    """``run_checks(table, actuals, config)`` without scoring the unit a second time.
-
-    The registry's secondary (actuals) check reports the scoring's own findings by calling
-    ``score_unit``; here the score already computed is reused for it. Everything else follows
-    ``run_checks`` (a test asserts both give the same findings).
-    """
-    from xlsxtools.checks import REGISTRY
-    from xlsxtools.checks.actuals import actuals_scored, has_actuals
-
-    found: list[Finding] = []
-    for check in sorted(REGISTRY, key=lambda c: c.secondary):
-        if check.func is actuals_scored:
-            out = [f for f in score.findings if f.code in check.codes] if has_actuals(actuals) else []
-        else:
-            out = check.run(table, actuals, config)
-        if check.secondary:
-            have = {(f.code, f.file, f.sheet, f.row) for f in found if f.row is not None}
-            out = [f for f in out if (f.code, f.file, f.sheet, f.row) not in have]
-        found.extend(out)
-    found = list(table.findings) + dedupe(found)
-    found.sort(key=lambda f: (*f.sort_key, f.severity.rank, f.message))
-    return found
 
 
 def unreadable_result(path: str, code: str, reason: str, *, mtime: float = 0.0,

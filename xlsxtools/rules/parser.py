@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from xlsxtools.normalize import halfwidth, parse_date
 from xlsxtools.rules.model import Band, Level, ParsedRule, Rule, RuleKind
@@ -322,8 +323,16 @@ _NEEDS_N = (RuleKind.RATIO, RuleKind.PERCENT, RuleKind.OVERRUN, RuleKind.SAVING,
 
 
 def parse_rule(text: str | None) -> ParsedRule:
-    """Read one 评（扣）分标准 text. Never raises; see :class:`ParsedRule`."""
-    raw = "" if text is None else str(text)
+    """Read one 评（扣）分标准 text. Never raises; see :class:`ParsedRule`.
+
+    Memoised: rule texts repeat across rows and units, and the reader, the checks and the scoring
+    all ask. The result is shared between callers: treat it as read-only.
+    """
+    return _parse_rule("" if text is None else str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_rule(raw: str) -> ParsedRule:
     t = normalize_rule_text(raw)
     out = ParsedRule(text=raw)
     if not t:

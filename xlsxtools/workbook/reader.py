@@ -24,6 +24,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
 Grid = list[list[Any]]
+#: Footer labels are short ("业务股室审核："); longer cells are never tested as labels.
+FOOTER_LABEL_MAX = 12
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,15 +65,6 @@ def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
         raise UnreadableFile(f"工作簿已损坏，无法读取（{type(exc).__name__}: {exc}）", file=str(path)) from exc
 
 
-def sheet_grid(wb: Any, name: str, path: Path) -> Grid:
-    """All cells of a sheet from A1 (rows padded to the same width)."""
-    try:
-        sheet = wb.get_sheet_by_name(name)
-        return sheet.to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise UnreadableFile(f"无法读取工作表：{exc}", file=str(path), sheet=name) from exc
-
-
 def cell_at(grid: Grid, row: int, col: int) -> Any:
     """Value at 1-based (row, col), or None outside the grid."""
     if 1 <= row <= len(grid):
@@ -102,13 +95,26 @@ class CalamineSource:
         self.path = path
         self.wb = open_calamine(path)
         self.sheet_names: list[str] = list(self.wb.sheet_names)
+        self._sheets: dict[str, Any] = {}  # each sheet's XML is parsed once
+
+    def _sheet(self, name: str) -> Any:
+        if name not in self._sheets:
+            try:
+                self._sheets[name] = self.wb.get_sheet_by_name(name)
+            except Exception as exc:
+                raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
+        return self._sheets[name]
 
     def grid(self, name: str) -> Grid:
-        return sheet_grid(self.wb, name, self.path)
+        sheet = self._sheet(name)
+        try:
+            return sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
 
     def merged(self, name: str) -> list:
         try:
-            return self.wb.get_sheet_by_name(name).merged_cell_ranges or []
+            return self._sheet(name).merged_cell_ranges or []
         except Exception:  # merged ranges are a nicety; reading goes on without them
             return []
 
@@ -275,7 +281,7 @@ def read_indicators(grid: Grid, path: Path, merged: list,
     row = header_row + 1
     while row <= len(grid):
         cells = grid[row - 1]
-        if any(isinstance(v, str) and key(v) in footer_keys for v in cells if v not in ("", None)):
+        if any(isinstance(v, str) and len(v) <= FOOTER_LABEL_MAX and key(v) in footer_keys for v in cells):
             break
         values: dict[str, Any] = {}
         for f, c in cols.items():
