@@ -315,3 +315,28 @@ def test_cli_template_build_default_dir_is_found_from_cwd(tmp_path: Path, monkey
     assert res.exit_code == 0, res.output
     assert (repo / "workbook_templates" / TEMPLATE).is_file()
     assert not (repo / "sub" / "deeper" / "workbook_templates").exists()
+
+
+def test_template_build_sets_the_interpreter_for_it(tmp_path):
+    """IT chooses the Python the buttons start; it lands in the very hidden xlwings.conf sheet of both templates."""
+    import python_calamine
+    from click.testing import CliRunner
+
+    from xlsxtools.cli import cli
+
+    res = CliRunner().invoke(cli, ["template", "build", "-o", str(tmp_path),
+                                   "--interpreter-win", r"C:\xlsxtools\venv\Scripts\python.exe"])
+    assert res.exit_code == 0, res.output
+    for name in (layout.UNIT_TEMPLATE_FILE, layout.SUMMARY_TEMPLATE_FILE):
+        book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / name))
+        conf = {r[0]: r[1] for r in book.get_sheet_by_name(layout.XLWINGS_CONF_SHEET).to_python()}
+        assert conf["Interpreter_Win"] == r"C:\xlsxtools\venv\Scripts\python.exe"
+        assert conf["Interpreter_Mac"].endswith("python3")  # the default stays
+    res = CliRunner().invoke(cli, ["template", "build", "-o", str(tmp_path / "none"), "--no-interpreter"])
+    assert res.exit_code == 0, res.output
+    book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "none" / layout.UNIT_TEMPLATE_FILE))
+    keys = {r[0] for r in book.get_sheet_by_name(layout.XLWINGS_CONF_SHEET).to_python()}
+    assert "Interpreter_Win" not in keys and "Interpreter_Mac" not in keys
+    res = CliRunner().invoke(cli, ["template", "build", "-o", str(tmp_path), "--no-interpreter",
+                                   "--interpreter-mac", "/x"])
+    assert res.exit_code != 0 and "--no-interpreter" in res.output

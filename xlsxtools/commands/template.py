@@ -28,17 +28,36 @@ def command() -> None:
 @click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: workbook_templates/ of the repository you are in, "
                    "or ./workbook_templates).")
-def build(out_dir: Path | None) -> None:
-    """Write the unit template (绩效目标表模板.xlsm) and, when available, the summary template.
+@click.option("--interpreter-win", metavar="PATH",
+              help="Python the buttons start on Windows (xlwings.conf Interpreter_Win); default: python on PATH.")
+@click.option("--interpreter-mac", metavar="PATH",
+              help="Python the buttons start on a Mac (xlwings.conf Interpreter_Mac); default: the python.org install.")
+@click.option("--no-interpreter", is_flag=True,
+              help="Leave the interpreter out of the workbooks, so each PC's own xlwings.conf decides.")
+def build(out_dir: Path | None, interpreter_win: str | None, interpreter_mac: str | None,
+          no_interpreter: bool) -> None:
+    """Write the unit template (绩效目标表模板.xlsm) and the summary template (绩效汇总模板.xlsm).
 
-    The build is deterministic: the same version of xlsxtools always writes the same files.
-    Sheets are protected with the password from xlsxtools/layout.py (a convenience lock against
-    accidental edits, not security).
+    The build is deterministic: the same version of xlsxtools and the same options always write
+    the same files. Sheets are protected with the password from xlsxtools/layout.py (a convenience
+    lock against accidental edits, not security).
+
+    IT departments set the Python that the Excel buttons start with --interpreter-win/-mac (for
+    example a shared install), or --no-interpreter to leave it to each PC's xlwings.conf.
     """
     from xlsxtools.workbook.template import build_templates
 
+    if no_interpreter and (interpreter_win or interpreter_mac):
+        raise click.UsageError("--no-interpreter cannot be combined with --interpreter-win/--interpreter-mac")
+    conf: dict[str, str | None] = {}
+    if no_interpreter:
+        conf = {"Interpreter_Win": None, "Interpreter_Mac": None}
+    if interpreter_win:
+        conf["Interpreter_Win"] = interpreter_win
+    if interpreter_mac:
+        conf["Interpreter_Mac"] = interpreter_mac
     target = out_dir or default_templates_dir()
-    paths = build_templates(target)
+    paths = build_templates(target, conf or None)
     click.echo(f"已生成模板（{len(paths)} 个），位于 {target}：")
     for p in paths:
         click.echo(f"  {p}")

@@ -8,6 +8,7 @@ the interpreter settings. :func:`write_summary_template` packages it as the .xls
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ INSTRUCTIONS: tuple[str, ...] = (
 )
 
 
-def build_summary_template() -> Any:
+def build_summary_template(conf: Mapping[str, Any] | None = None) -> Any:
     """The summary template as an openpyxl Workbook (without VBA; see write_summary_template)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -82,19 +83,19 @@ def build_summary_template() -> Any:
     wb.defined_names[layout.VERSION_NAME] = DefinedName(
         layout.VERSION_NAME, attr_text=f"'{layout.LISTS_SHEET}'!${marker_col}${marker_row}")
 
-    add_conf_sheet(wb)
+    add_conf_sheet(wb, conf)
     wb.active = 0
     return wb
 
 
-def write_summary_template(out_path: str | Path) -> Path:
+def write_summary_template(out_path: str | Path, conf: Mapping[str, Any] | None = None) -> Path:
     """Build the summary template and write it as a macro-enabled .xlsm (atomic, deterministic)."""
     import tempfile
 
     from xlsxtools.vba.package import package_xlsm
 
     out = Path(out_path)
-    wb = build_summary_template()
+    wb = build_summary_template(conf)
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "summary.xlsx"
         wb.save(plain)

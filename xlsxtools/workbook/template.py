@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,8 +49,6 @@ LINKED_FILL = "F2F2F2"  # cells filled by formula or by xlsxtools (locked)
 LINE_HEIGHT = 13.5  # points per text line at FONT_SIZE
 TEXT_COLUMN_FORMAT = "@"
 
-XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,10 +482,9 @@ def build_unit_workbook(table: TargetTable | None = None, grid_rows: int | None 
 # ---------------------------------------------------------------------------------------------
 
 
-def normalize_package(src: Path, dst: Path, *, macro_enabled: bool = False) -> None:
+def normalize_package(src: Path, dst: Path) -> None:
     """Copy an openpyxl-saved package with fixed timestamps (zip entries and docProps/core.xml's
-    modified date, which openpyxl sets to "now" on save). With ``macro_enabled`` the workbook part
-    is declared macro-enabled so a macro-free workbook is a valid .xlsm."""
+    modified date, which openpyxl sets to "now" on save), so builds are reproducible."""
     stamp = BUILD_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -494,58 +492,56 @@ def normalize_package(src: Path, dst: Path, *, macro_enabled: bool = False) -> N
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                               rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
-            elif info.filename == "[Content_Types].xml" and macro_enabled:
-                data = data.replace(XLSX_MAIN.encode(), XLSM_MAIN.encode())
             out = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
             out.compress_type = zipfile.ZIP_DEFLATED
             out.external_attr = 0o644 << 16
             zout.writestr(out, data)
 
 
-def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT) -> None:
+def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT,
+                     conf: Mapping[str, Any] | None = None) -> None:
     """The single place where a built workbook becomes a file (atomically).
 
-    For .xlsm: the xlwings.conf sheet and the VBA project/ribbon come from
-    ``xlsxtools.vba.package`` when it is available; until then a macro-free but valid .xlsm is
-    written. Other suffixes (.xlsx) are written as plain workbooks.
+    For .xlsm: the very hidden xlwings.conf sheet (``conf`` overrides its interpreter settings, see
+    ``xlsxtools.vba.package.DEFAULT_CONF``), then the VBA project and the ribbon. Other suffixes
+    (.xlsx) are written as plain workbooks.
     """
+    from xlsxtools.vba.package import add_conf_sheet, package_xlsm
+
     macro = dst.suffix.lower() == ".xlsm"
-    package_xlsm = None
     if macro:
-        try:
-            from xlsxtools.vba.package import add_conf_sheet, package_xlsm
-        except ImportError:
-            package_xlsm = None
-        else:
-            add_conf_sheet(wb)
-            if layout.XLWINGS_CONF_SHEET in wb.sheetnames:
-                _protect(wb[layout.XLWINGS_CONF_SHEET])  # every sheet is locked, the conf sheet too
+        add_conf_sheet(wb, conf)
+        _protect(wb[layout.XLWINGS_CONF_SHEET])  # every sheet is locked, the conf sheet too
     with tempfile.TemporaryDirectory(prefix="xlsxtools-build-") as tmp:
         raw = Path(tmp) / "raw.xlsx"
         wb.save(raw)
         norm = Path(tmp) / f"normalized{dst.suffix}"
-        normalize_package(raw, norm, macro_enabled=macro and package_xlsm is None)
+        normalize_package(raw, norm)
         with atomic_path(dst) as out:
-            if package_xlsm is not None:
+            if macro:
                 package_xlsm(norm, out, kind)
             else:
                 shutil.copyfile(norm, out)
-            out.chmod(0o644)  # mkstemp creates 0600; a template is meant to be shared
+            out.chmod(0o644)  # a template is meant to be shared
 
 
-def write_unit_workbook(table: TargetTable | None, out_path: str | Path, grid_rows: int | None = None) -> Path:
+def write_unit_workbook(table: TargetTable | None, out_path: str | Path, grid_rows: int | None = None, *,
+                        conf: Mapping[str, Any] | None = None) -> Path:
     """Build the unit workbook for ``table`` (blank when None) and write it to ``out_path``
-    (.xlsm: macro-enabled with VBA/ribbon when available; .xlsx: plain), atomically."""
+    (.xlsm: macro-enabled with VBA, ribbon and the xlwings.conf sheet; .xlsx: plain), atomically."""
     out = Path(out_path)
-    package_workbook(build_unit_workbook(table, grid_rows), out, layout.KIND_UNIT)
+    package_workbook(build_unit_workbook(table, grid_rows), out, layout.KIND_UNIT, conf)
     return out
 
 
-def build_templates(out_dir: str | Path) -> list[Path]:
-    """Write every template into ``out_dir``; returns their paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def build_templates(out_dir: str | Path, conf: Mapping[str, Any] | None = None) -> list[Path]:
+    """Write every template (unit and summary) into ``out_dir``; returns their paths.
+
+    ``conf``: xlwings.conf settings to put into both (e.g. ``{"Interpreter_Win": r"C:\\Python\\python.exe"}``).
+    """
     from xlsxtools.vba.summary_template import write_summary_template
 
-    return [write_unit_workbook(None, out_dir / layout.UNIT_TEMPLATE_FILE),
-            write_summary_template(out_dir / layout.SUMMARY_TEMPLATE_FILE)]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [write_unit_workbook(None, out_dir / layout.UNIT_TEMPLATE_FILE, conf=conf),
+            write_summary_template(out_dir / layout.SUMMARY_TEMPLATE_FILE, conf)]
