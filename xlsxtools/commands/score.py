@@ -15,7 +15,7 @@ from xlsxtools import layout
 from xlsxtools.config import StepMode
 from xlsxtools.errors import UserError
 from xlsxtools.model import Finding, Severity, UnitWorkbook
-from xlsxtools.writeback import SCORE_FORMAT, score_edits  # noqa: F401 - re-exported
+from xlsxtools.writeback import score_edits
 
 
 def _num(d: Decimal | None) -> float | None:
