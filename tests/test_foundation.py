@@ -154,3 +154,29 @@ def test_codes_select_and_dedupe():
     c = finding("H001", "x", Origin(row=1))
     assert select([a, c], ["H"]) == [c] and select([a, c], None, ["I00"]) == [c] and select([a, c], ["ALL"]) == [a, c]
     assert all(code[0] in "IHVRTMAWC" and len(code) == 4 for code in CODES)
+
+
+@pytest.mark.parametrize("data", [
+    "三级指标,实际完成值\n办理文件,472\n".encode("utf-8-sig"),
+    "三级指标,实际完成值\n办理文件,472\n".encode("gbk"),
+    "三级指标,实际完成值\n办理文件,472\n".encode("utf-16"),
+])
+def test_read_text_in_the_usual_encodings(tmp_path, data):
+    from xlsxtools.textfile import read_text
+
+    p = tmp_path / "a.csv"
+    p.write_bytes(data)
+    assert read_text(p).splitlines()[1] == "办理文件,472"
+
+
+@pytest.mark.parametrize("data,match", [(b"", "空的"), (b"PK\x03\x04\x00\x00binary", "二进制")])
+def test_read_text_rejects_empty_and_binary(tmp_path, data, match):
+    from xlsxtools.errors import UnreadableFile
+    from xlsxtools.textfile import read_text
+
+    p = tmp_path / "a.txt"
+    p.write_bytes(data)
+    with pytest.raises(UnreadableFile, match=match):
+        read_text(p)
+    with pytest.raises(UnreadableFile, match="不存在"):
+        read_text(tmp_path / "missing.txt")

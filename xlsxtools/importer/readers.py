@@ -19,6 +19,7 @@ from xlsxtools.errors import UnreadableFile
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.layout import col_letter
 from xlsxtools.normalize import clean
+from xlsxtools.textfile import decode_text, read_bytes
 
 TEXT_SUFFIXES = (".txt", ".tsv", ".text", ".md", ".markdown")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -51,27 +52,6 @@ def cell_text(value: Any) -> str:
 # --------------------------------------------------------------------------------------------
 # Text and markdown
 # --------------------------------------------------------------------------------------------
-
-_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def decode_text(data: bytes, file: str) -> str:
-    """Bytes of a text file → str, trying UTF-8 (with or without BOM), UTF-16 (BOM) and GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        raise UnreadableFile("不是文本文件（含有二进制内容），无法按文本读取", file=file)
-    for enc in _TEXT_ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile("无法识别文件的文字编码（已尝试 UTF-8、GB18030）", file=file,
-                         hint="请另存为 UTF-8 编码的文本文件")
-
 
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -112,7 +92,7 @@ def text_rows(text: str, file: str | None) -> list[SourceRow]:
 
 
 def read_text_file(path: Path) -> list[SourceRow]:
-    data = _read_bytes(path)
+    data = read_bytes(path)
     return text_rows(decode_text(data, str(path)), str(path))
 
 
@@ -166,7 +146,7 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
     """Every worksheet of a workbook → its rows (sheet name → rows), in workbook order."""
     import python_calamine as pc
 
-    data = _read_bytes(path)
+    data = read_bytes(path)
     is_xls = _check_ole_workbook(path, data[:8])
     if not is_xls and not data.startswith(_ZIP_MAGIC):
         raise UnreadableFile("不是有效的 Excel 工作簿（文件内容不是工作簿格式）", file=str(path))
@@ -222,7 +202,7 @@ def read_docx(path: Path) -> list[SourceRow]:
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - dependency of the package
         raise UnreadableFile("未安装 python-docx，无法读取 .docx 文件", file=str(path)) from exc
-    head = _read_bytes(path)[:8]
+    head = read_bytes(path)[:8]
     if head.startswith(_OLE_MAGIC):
         raise UnreadableFile("Word 文档有打开密码（已加密）或是旧的 .doc 格式，无法读取", file=str(path),
                              hint="请去掉密码并另存为 .docx 后再导入")
@@ -246,20 +226,6 @@ def read_docx(path: Path) -> list[SourceRow]:
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UnreadableFile("文件不存在", file=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise UnreadableFile("这是一个文件夹，不是文件", file=str(path)) from exc
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
-    if not data.strip():
-        raise UnreadableFile("文件是空的", file=str(path))
-    return data
 
 
 def _short(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from xlsxtools.errors import UnreadableFile, UserError
 from xlsxtools.normalize import clean, key
+from xlsxtools.textfile import read_text
 from xlsxtools.writeback import SourceRow
 
 #: Accepted column titles of the source (compared with normalize.key).
@@ -19,16 +20,7 @@ SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise UnreadableFile("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）", file=str(path))
-    return [row for row in csv.reader(io.StringIO(text))]
+    return list(csv.reader(io.StringIO(read_text(path))))
 
 
 def _read_sheet(path: Path) -> list[list[Any]]:

@@ -1,0 +1,50 @@
+"""Reading text files users hand us (pasted tables, CSV exports, rosters) whatever their encoding.
+
+Chinese offices save text as UTF-8 (with or without BOM), UTF-16 (Windows "Unicode") or GBK/GB18030.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlsxtools.errors import UnreadableFile
+
+_TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; UnreadableFile (naming the file) when missing, a folder, unreadable or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UnreadableFile("文件不存在", file=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile("这是一个文件夹，不是文件", file=str(path)) from exc
+    except OSError as exc:
+        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
+    if not data.strip():
+        raise UnreadableFile("文件是空的", file=str(path))
+    return data
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """Bytes of a text file → str, trying UTF-16 (with a BOM), UTF-8 (with or without BOM) and GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise UnreadableFile("不是文本文件（含有二进制内容），无法按文本读取", file=file)
+    for enc in _TEXT_ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("无法识别文件的文字编码（已尝试 UTF-8、GB18030）", file=file,
+                         hint="请另存为 UTF-8 编码的文本文件")
+
+
+def read_text(path: Path) -> str:
+    """A text file's content in whichever of the usual encodings it was saved."""
+    return decode_text(read_bytes(path), str(path))
