@@ -77,9 +77,13 @@ def _count(result: UnitResult, findings: Iterable[FindingRow]) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0,
-                      size: int = 0) -> tuple[UnitResult, UnitDetail]:
-    """Check and score one read unit workbook; return its summary record and its detail."""
+def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0, size: int = 0,
+                      digests: bool = True) -> tuple[UnitResult, UnitDetail]:
+    """Check and score one read unit workbook; return its summary record and its detail.
+
+    ``digests``: compute the per-indicator and table digests (only the tamper check compares
+    them; a run without ``--baseline`` skips the cost, about a quarter of the per-workbook time).
+    """
     from xlsxtools.checks import run_checks
     from xlsxtools.scoring import score_unit
 
@@ -109,15 +113,16 @@ def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0,
     scores = {id(s.indicator): s for s in score.indicators}
     keys = indicator_keys(ind.name for ind in table.indicators)
     ind_rows: list[IndicatorRow] = []
-    digests: list[tuple[str, str]] = []
+    digest_list: list[tuple[str, str]] = []
     for i, ind in enumerate(table.indicators):
         s = scores.get(id(ind))
         if s is None and i < len(score.indicators):
             s = score.indicators[i]
         e = entries[i] if i < len(entries) else None
-        fields_ = indicator_fields(ind)
-        dg = digest_of(fields_)
-        digests.append((keys[i], dg))
+        dg = ""
+        if digests:
+            dg = digest_of(indicator_fields(ind))
+            digest_list.append((keys[i], dg))
         rule = getattr(s, "rule", None) if s is not None else None
         weight = ind.weight
         if weight is None and s is not None:
@@ -130,8 +135,9 @@ def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0,
             rule_kind=str(rule.kind) if rule is not None else None,
             reason=e.reason if e is not None else "", rule_text=ind.rule_text, explanation=ind.explanation,
             row=ind.origin.row, actual_row=e.origin.row if e is not None else None, key=keys[i], digest=dg))
-    result.digests = tuple(digests)
-    result.table_digest = table_digest(digests)
+    if digests:
+        result.digests = tuple(digest_list)
+        result.table_digest = table_digest(digest_list)
     detail = UnitDetail(indicators=ind_rows, findings=rows,
                         budget_raw=actuals.budget if actuals is not None else None,
                         spent_raw=actuals.spent if actuals is not None else None)

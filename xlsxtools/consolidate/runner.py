@@ -103,11 +103,13 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os
 # ----------------------------------------------------------------------------------------------
 
 _CONFIG: Config | None = None
+#: Whether workers compute indicator digests (only the tamper check needs them).
+_DIGESTS = True
 
 
-def _init_worker(config: Config) -> None:
-    global _CONFIG
-    _CONFIG = config
+def _init_worker(config: Config, digests: bool = True) -> None:
+    global _CONFIG, _DIGESTS
+    _CONFIG, _DIGESTS = config, digests
 
 
 def _too_big(path: str, size: int) -> str | None:
@@ -125,7 +127,7 @@ def _too_big(path: str, size: int) -> str | None:
     return None
 
 
-def evaluate_path(path: str, config: Config) -> tuple[UnitResult, UnitDetail]:
+def evaluate_path(path: str, config: Config, *, digests: bool = True) -> tuple[UnitResult, UnitDetail]:
     """Read, check and score one workbook; never raises for a bad file (it becomes a W00x row)."""
     from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
     from xlsxtools.workbook.reader import read_unit_workbook
@@ -149,7 +151,7 @@ def evaluate_path(path: str, config: Config) -> tuple[UnitResult, UnitDetail]:
     except Exception as exc:  # a workbook the reader chokes on must not stop the other units
         return unreadable_result(path, "W004", f"读取时出错（{type(exc).__name__}: {exc}）", mtime=mtime, size=size)
     try:
-        return evaluate_workbook(wb, config, mtime=mtime, size=size)
+        return evaluate_workbook(wb, config, mtime=mtime, size=size, digests=digests)
     except Exception as exc:
         return unreadable_result(path, "W004", f"检查或计分时出错（{type(exc).__name__}: {exc}）",
                                  mtime=mtime, size=size)
@@ -166,7 +168,7 @@ def _reason(exc: UserError) -> str:
 
 def _work(path: str) -> UnitResult:
     assert _CONFIG is not None
-    return pack(*evaluate_path(path, _CONFIG))
+    return pack(*evaluate_path(path, _CONFIG, digests=_DIGESTS))
 
 
 def _approve(path: str) -> tuple[str, float, Any]:
@@ -192,12 +194,12 @@ def default_jobs() -> int:
 
 
 def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int | None, config: Config,
-                 progress: bool, label: str) -> Iterator[Any]:
+                 progress: bool, label: str, digests: bool = True) -> Iterator[Any]:
     """``map(func, items)`` in input order: in-process for few items or jobs 1, else a process pool."""
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     jobs = min(jobs, max(1, len(items)))
     if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
-        _init_worker(config)
+        _init_worker(config, digests)
         bar = _progress(len(items), label) if progress and items else None
         try:
             for item in items:
@@ -213,7 +215,7 @@ def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int 
     ctx = multiprocessing.get_context("fork") if sys.platform != "win32" and hasattr(os, "fork") else \
         multiprocessing.get_context()
     chunksize = max(1, min(16, len(items) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, digests)) as pool:
         # The progress thread starts only after the workers were forked.
         bar = _progress(len(items), label) if progress else None
         try:
@@ -409,7 +411,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     try:
         results: list[UnitResult] = []
         for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
-                                label="读取工作簿"):
+                                label="读取工作簿", digests=base is not None):
             if res.detail_blob is not None:
                 res.detail_ref = spool.put(res.detail_blob)
                 res.detail_blob = None
