@@ -415,28 +415,70 @@ def _mark_percent_formats(wb: CalamineSource | MemorySource, sheet: str, actuals
         e.percent_format = ref in styles
 
 
-def percent_cells(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
-    """Which of ``refs`` on ``sheet_name`` carry a percentage number format."""
+#: Parsed workbook parts shared by identical copies of the template (keyed by the parts' CRCs
+#: from the zip directory): sheet name → sheet part, and the set of percent-format style ids.
+_PART_CACHE: dict[tuple[tuple[int, int], tuple[int, int], str], str] = {}
+_PERCENT_XF_CACHE: dict[tuple[int, int], frozenset[int]] = {}
+_CACHE_MAX = 256
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+def _crc(z: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    info = z.getinfo(name)
+    return info.CRC, info.file_size
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet_name: str) -> str:
     from xml.etree import ElementTree as ET
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    with zipfile.ZipFile(path) as z:
+    ck = (_crc(z, "xl/workbook.xml"), _crc(z, "xl/_rels/workbook.xml.rels"), sheet_name)
+    part = _PART_CACHE.get(ck)
+    if part is None:
         wbx = ET.fromstring(z.read("xl/workbook.xml"))
-        rid = next(s.get(f"{{{ns['r']}}}id") for s in wbx.iter(f"{{{ns['m']}}}sheet") if s.get("name") == sheet_name)
+        rid = next(s.get(f"{{{_NS['r']}}}id") for s in wbx.iter(f"{{{_NS['m']}}}sheet")
+                   if s.get("name") == sheet_name)
         rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
         target = next(r.get("Target") for r in rels if r.get("Id") == rid)
         target = target.lstrip("/")
         part = target if target.startswith("xl/") else f"xl/{target}"
+        if len(_PART_CACHE) >= _CACHE_MAX:
+            _PART_CACHE.clear()
+        _PART_CACHE[ck] = part
+    return part
+
+
+def _percent_xfs(z: zipfile.ZipFile) -> frozenset[int]:
+    from xml.etree import ElementTree as ET
+
+    ck = _crc(z, "xl/styles.xml")
+    found = _PERCENT_XF_CACHE.get(ck)
+    if found is None:
         st = ET.fromstring(z.read("xl/styles.xml"))
-        fmts = {int(n.get("numFmtId")): n.get("formatCode", "") for n in st.iter(f"{{{ns['m']}}}numFmt")}
-        xfs_el = st.find("m:cellXfs", ns)
+        fmts = {int(n.get("numFmtId")): n.get("formatCode", "") for n in st.iter(f"{{{_NS['m']}}}numFmt")}
+        xfs_el = st.find("m:cellXfs", _NS)
         percent_xf = set()
         if xfs_el is not None:
-            for i, xf in enumerate(xfs_el.findall("m:xf", ns)):
+            for i, xf in enumerate(xfs_el.findall("m:xf", _NS)):
                 fid = int(xf.get("numFmtId", "0"))
                 if fid in (9, 10) or "%" in fmts.get(fid, ""):
                     percent_xf.add(i)
+        found = frozenset(percent_xf)
+        if len(_PERCENT_XF_CACHE) >= _CACHE_MAX:
+            _PERCENT_XF_CACHE.clear()
+        _PERCENT_XF_CACHE[ck] = found
+    return found
+
+
+def percent_cells(path: Path, sheet_name: str, refs: set[str]) -> set[str]:
+    """Which of ``refs`` on ``sheet_name`` carry a percentage number format.
+
+    The workbook, relationship and style parts are parsed once per distinct content (a folder of
+    workbooks made from one template shares them); only the sheet part is read per file.
+    """
+    with zipfile.ZipFile(path) as z:
+        part = _sheet_part(z, sheet_name)
+        percent_xf = _percent_xfs(z)
         if not percent_xf:
             return set()
         data = z.read(part).decode("utf-8")
