@@ -115,6 +115,14 @@ def parse_number(value: Any) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         return value
+    if type(value) is str:
+        return _parse_number_str(value)
+    return _parse_number_str(clean(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_number_str(value: str) -> Decimal | None:
+    # Memoised (Decimal is immutable): readers, checks and scoring parse the same targets repeatedly.
     s = halfwidth(clean(value)).replace(" ", "")
     s = s.rstrip("%").rstrip("％")
     if not s or not _NUMBER.match(s):

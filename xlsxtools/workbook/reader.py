@@ -256,6 +256,12 @@ def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = 
     return info
 
 
+#: Short cell text → whether it is a footer label (the same texts recur down the rows and across
+#: the workbooks of a consolidation).
+_FOOTER_LABEL_MEMO: dict[str, bool] = {}
+_FOOTER_LABEL_MEMO_MAX = 1 << 16
+
+
 def read_indicators(grid: Grid, path: Path, merged: list,
                     findings: list[Finding]) -> tuple[list[Indicator], int, int]:
     """Indicators of 目标表, the grid's header row, and the row after the grid (the footer follows)."""
@@ -278,18 +284,37 @@ def read_indicators(grid: Grid, path: Path, merged: list,
                     merged_from[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
 
     indicators: list[Indicator] = []
+    col_items = list(cols.items())
+    label_memo = _FOOTER_LABEL_MEMO
+    if len(label_memo) > _FOOTER_LABEL_MEMO_MAX:
+        label_memo.clear()
     row = header_row + 1
     while row <= len(grid):
         cells = grid[row - 1]
-        if any(isinstance(v, str) and len(v) <= FOOTER_LABEL_MAX and key(v) in footer_keys for v in cells):
+        footer = False
+        for v in cells:
+            if isinstance(v, str) and len(v) <= FOOTER_LABEL_MAX:
+                hit = label_memo.get(v)
+                if hit is None:
+                    hit = label_memo[v] = key(v) in footer_keys
+                if hit:
+                    footer = True
+                    break
+        if footer:
             break
         values: dict[str, Any] = {}
-        for f, c in cols.items():
-            v = cell_at(grid, row, c)
-            if v is None and (row, c) in merged_from:
+        n = len(cells)
+        empty = True
+        for f, c in col_items:
+            v = cells[c - 1] if c <= n else None
+            if v == "":
+                v = None
+            if v is None and merged_from and (row, c) in merged_from:
                 v = cell_at(grid, *merged_from[(row, c)])
+            if v is not None:
+                empty = False
             values[f] = v
-        if all(v is None for v in values.values()):
+        if empty:
             row += 1
             continue
         origin = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=row, columns=letters)
