@@ -153,9 +153,13 @@ def unreadable_result(path: str, code: str, reason: str, *, mtime: float = 0.0,
     return result, UnitDetail(findings=rows)
 
 
-def pack(result: UnitResult, detail: UnitDetail) -> UnitResult:
-    """Attach the pickled detail to the result (what a worker sends back)."""
-    result.detail_blob = pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL)
+def pack(result: UnitResult, detail: UnitDetail, rows: Any = None, *, with_detail: bool = True) -> UnitResult:
+    """Attach the pickled detail (unless ``with_detail`` is false) and the pickled rendered
+    ``rows`` (when given) to the result: what a worker sends back."""
+    if with_detail:
+        result.detail_blob = pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL)
+    if rows is not None:
+        result.rows_blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
     return result
 
 

@@ -111,10 +111,15 @@ class UnitResult:
     #: (indicator key, digest) per indicator, in table order.
     digests: tuple[tuple[str, str], ...] = ()
     # ---- filled in by the parent --------------------------------------------------------
-    #: Pickled UnitDetail straight from the worker (the parent spools it and clears this).
+    #: Pickled UnitDetail straight from the worker, when the run needs it (tamper check,
+    #: history); the parent spools it and clears this.
     detail_blob: bytes | None = None
     #: (offset, length) of the detail in the spool.
     detail_ref: tuple[int, int] | None = None
+    #: Pickled (指标明细 rows, 问题清单 rows) of the detail (``summary.render_rows``): the worker
+    #: renders them so the parent only writes cells; spooled like the detail.
+    rows_blob: bytes | None = None
+    rows_ref: tuple[int, int] | None = None
     rank: int | None = None
     tamper: str = TAMPER_NOT_CHECKED
     #: Total under the approved targets (only when the unit's table differs from its baseline).

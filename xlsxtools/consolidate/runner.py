@@ -2,9 +2,11 @@
 
 Workers (one process per core for large folders, in-process for small ones) each read one
 workbook with python-calamine, check and score it, and send back a small :class:`UnitResult`
-with its detail pickled to bytes. Results are streamed with ``imap`` (input order, so the run is
-deterministic) and the details go straight to a temporary spool file: the parent's memory stays
-flat however many workbooks there are. Source files are only ever opened for reading.
+with its 指标明细 / 问题清单 rows rendered and pickled to bytes (plus the whole detail when the
+tamper check or the history needs it). Results are streamed with ``imap`` (input order, so the
+run is deterministic); the parent writes the rows into the summary as they arrive, overlapping
+the writing with the reading, and spools the bytes to a temporary file: its memory stays flat
+however many workbooks there are. Source files are only ever opened for reading.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from xlsxtools.atomic import atomic_path
 from xlsxtools.config import Config
 from xlsxtools.consolidate.baseline import Baseline, approved_from_table, read_baseline_file
 from xlsxtools.consolidate.core import (
@@ -42,6 +45,8 @@ PARALLEL_MIN_FILES = 24
 #: A workbook larger than this (bytes on disk / unpacked) is reported, not read.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+#: Indicators per unit workbook, to choose the summary writer's mode before reading.
+ROWS_PER_UNIT_ESTIMATE = 30
 
 SKIP_LOCK = "Excel 临时锁定文件（~$ 开头）"
 SKIP_OTHER = "不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm）"
@@ -103,13 +108,15 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os
 # ----------------------------------------------------------------------------------------------
 
 _CONFIG: Config | None = None
-#: Whether workers compute indicator digests (only the tamper check needs them).
+#: What the workers send back besides the rendered rows: the whole detail (the tamper check and
+#: the history need it) and the indicator digests (only the tamper check compares them).
+_DETAIL = True
 _DIGESTS = True
 
 
-def _init_worker(config: Config, digests: bool = True) -> None:
-    global _CONFIG, _DIGESTS
-    _CONFIG, _DIGESTS = config, digests
+def _init_worker(config: Config, detail: bool = True, digests: bool = True) -> None:
+    global _CONFIG, _DETAIL, _DIGESTS
+    _CONFIG, _DETAIL, _DIGESTS = config, detail, digests
 
 
 def _too_big(path: str, size: int) -> str | None:
@@ -167,8 +174,11 @@ def _reason(exc: UserError) -> str:
 
 
 def _work(path: str) -> UnitResult:
+    from xlsxtools.consolidate.summary import render_rows
+
     assert _CONFIG is not None
-    return pack(*evaluate_path(path, _CONFIG, digests=_DIGESTS))
+    result, detail = evaluate_path(path, _CONFIG, digests=_DIGESTS)
+    return pack(result, detail, render_rows(result, detail), with_detail=_DETAIL)
 
 
 def _approve(path: str) -> tuple[str, float, Any]:
@@ -194,12 +204,12 @@ def default_jobs() -> int:
 
 
 def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int | None, config: Config,
-                 progress: bool, label: str, digests: bool = True) -> Iterator[Any]:
+                 progress: bool, label: str, detail: bool = True, digests: bool = True) -> Iterator[Any]:
     """``map(func, items)`` in input order: in-process for few items or jobs 1, else a process pool."""
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     jobs = min(jobs, max(1, len(items)))
     if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
-        _init_worker(config, digests)
+        _init_worker(config, detail, digests)
         bar = _progress(len(items), label) if progress and items else None
         try:
             for item in items:
@@ -215,7 +225,7 @@ def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int 
     ctx = multiprocessing.get_context("fork") if sys.platform != "win32" and hasattr(os, "fork") else \
         multiprocessing.get_context()
     chunksize = max(1, min(16, len(items) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, digests)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, detail, digests)) as pool:
         # The progress thread starts only after the workers were forked.
         bar = _progress(len(items), label) if progress else None
         try:
@@ -267,12 +277,15 @@ class Spool:
         self.size += len(blob)
         return ref
 
-    def get(self, ref: tuple[int, int]) -> UnitDetail:
+    def get(self, ref: tuple[int, int]) -> Any:
         self.fh.seek(ref[0])
         return pickle.loads(self.fh.read(ref[1]))
 
     def load(self, u: UnitResult) -> UnitDetail:
         return self.get(u.detail_ref) if u.detail_ref is not None else UnitDetail()
+
+    def load_rows(self, u: UnitResult) -> Any:
+        return self.get(u.rows_ref) if u.rows_ref is not None else ([], [])
 
     def close(self) -> None:
         self.fh.close()
@@ -383,7 +396,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     from xlsxtools import __version__
     from xlsxtools.config import load_config
     from xlsxtools.consolidate.history import History, check_period
-    from xlsxtools.consolidate.summary import write_summary
+    from xlsxtools.consolidate.summary import CONSTANT_MEMORY_ROWS, SummaryWriter
 
     t0 = time.perf_counter()
     config = config or load_config()
@@ -407,33 +420,61 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     if base is not None:
         info.notes.extend(base.notes)
 
+    # 指标明细 and 问题清单 are written while the workers read, in file order (summary.detail_order,
+    # summary.findings_order). Once a unit turns up twice, 指标明细 waits for the duplicate check;
+    # if a superseded copy was already written, the summary is written afresh from the spool.
+    constant_memory = len(found.files) * ROWS_PER_UNIT_ESTIMATE > CONSTANT_MEMORY_ROWS
+    need_detail = base is not None or history is not None
     spool = Spool()
+    hist = None
     try:
-        results: list[UnitResult] = []
-        for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
-                                label="读取工作簿", digests=base is not None):
-            if res.detail_blob is not None:
-                res.detail_ref = spool.put(res.detail_blob)
-                res.detail_blob = None
-            results.append(res)
-        cons: Consolidation = aggregate(results, roster_names, os.fspath(roster) if roster is not None else None)
-        if base is not None:
-            apply_baseline(cons, base, spool.load, config)
-        trend = None
-        hist = History(history) if history is not None else None
-        try:
-            if hist is not None:
-                assert period is not None
-                trend = hist.trend(period, cons.units)
-                hist.begin_record(period, cons.units, spool.load, info)
-            write_summary(out, cons, spool.load, info, trend)
-            if hist is not None:
-                hist.commit()
-        finally:
-            if hist is not None:
-                hist.rollback()
-                hist.close()
+        with atomic_path(out) as tmp:
+            writer = SummaryWriter(tmp, constant_memory=constant_memory, tool_version=__version__)
+            try:
+                results: list[UnitResult] = []
+                seen: set[str] | None = set()  # unit keys streamed so far; None once a duplicate showed up
+                for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
+                                        label="读取工作簿", detail=need_detail,
+                                        digests=base is not None):
+                    if res.detail_blob is not None:
+                        res.detail_ref = spool.put(res.detail_blob)
+                        res.detail_blob = None
+                    results.append(res)
+                    blob, res.rows_blob = res.rows_blob, None
+                    if blob is None:
+                        continue
+                    res.rows_ref = spool.put(blob)
+                    detail_rows, finding_rows = pickle.loads(blob)
+                    writer.add_findings(res, finding_rows)
+                    if seen is not None and res.readable:
+                        if res.unit_key in seen:
+                            seen = None
+                        else:
+                            if res.unit_key:
+                                seen.add(res.unit_key)
+                            writer.add_detail(res, detail_rows)
+                cons: Consolidation = aggregate(results, roster_names,
+                                                os.fspath(roster) if roster is not None else None)
+                if not writer.fits(cons):  # a superseded duplicate was already written: start afresh
+                    writer.close()
+                    writer = SummaryWriter(tmp, constant_memory=constant_memory, tool_version=__version__)
+                if base is not None:
+                    apply_baseline(cons, base, spool.load, config)
+                trend = None
+                if history is not None:
+                    assert period is not None
+                    hist = History(history)
+                    trend = hist.trend(period, cons.units)
+                    hist.begin_record(period, cons.units, spool.load, info)
+                writer.finish(cons, spool.load_rows, info, trend)
+            finally:
+                writer.close()
+        if hist is not None:  # the summary is in place: only now does the history keep this run
+            hist.commit()
     finally:
+        if hist is not None:
+            hist.rollback()
+            hist.close()
         spool.close()
     units = [u for u in cons.units if u.readable]
     return Report(

@@ -1,9 +1,16 @@
 """The summary workbook (XlsxWriter): 汇总, 指标明细, 问题清单, 未提交, 图表, 环比, 说明.
 
-Written from plain records only, every sheet top to bottom. For large runs XlsxWriter streams
-each sheet to disk (constant-memory mode), so a summary of 10,000 units does not hold 300,000
-indicator rows in memory. Chart series carry their cached values explicitly (constant-memory mode
-cannot look them up), so the charts show in every reader without a recalc.
+Written from plain records only, every sheet top to bottom. :class:`SummaryWriter` lets the
+runner write the two big row sheets while the workers are still reading: 指标明细 (one row per
+indicator, units in file order) and 问题清单 (every workbook's own findings in file order, then
+the consolidation's C001–C005, then those of no one workbook). Workers render their rows
+(:func:`render_rows`), so the parent only writes cells. 汇总 is sorted by rank and written at the
+end with the other sheets.
+
+For large runs XlsxWriter streams each sheet to disk (constant-memory mode), so a summary of
+10,000 units does not hold 300,000 indicator rows in memory. Chart series carry their cached
+values explicitly (constant-memory mode cannot look them up), so the charts show in every reader
+without a recalc.
 
 Every string is written with ``write_string``: a unit name typed "=…" or the 指标值类型 "=" stays
 text, never a formula. The file is written to a temporary path and renamed into place.
@@ -175,13 +182,21 @@ def _totals_values(units: list[UnitResult], keys: list[str]) -> list[Any]:
     return [vals.get(k) for k in keys]
 
 
-def _write_summary_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
-    cols = layout.CONS_SUMMARY_COLUMNS
-    nf = {c.key: "score" for c in cols if c.key.startswith("l1:")}
+def _summary_formats() -> dict[str, str]:
+    nf = {c.key: "score" for c in layout.CONS_SUMMARY_COLUMNS if c.key.startswith("l1:")}
     nf.update({"indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
                "rate": "pct", "budget_score": "score", "total": "score", "approved_total": "score",
                "errors": "int", "warnings": "int", "rank": "int"})
-    sheet = _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, cols, nf)
+    return nf
+
+
+def _summary_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
+    return _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, layout.CONS_SUMMARY_COLUMNS,
+                  _summary_formats())
+
+
+def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation) -> None:
+    nf = _summary_formats()
     keys = sheet.keys
     for u in cons.units:
         sheet.write(_summary_values(u, keys))
@@ -220,46 +235,87 @@ def _actual_value(v: Any, percent_format: bool) -> Any:
     return v
 
 
-def _write_detail_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult],
-                        load_detail: Callable[[UnitResult], UnitDetail]) -> None:
-    cols = layout.CONS_DETAIL_COLUMNS
-    sheet = _Sheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）", cols,
-                   {"weight": "score", "score": "score"})
-    ws, date_fmt, score_fmt = sheet.ws, fmt["date"], fmt["score"]
-    for u in units:
-        if not u.readable:
-            continue
-        name = u.display_name
-        for ind in load_detail(u).indicators:
-            r = sheet.row
-            ws.write_string(r, 0, name)
-            ws.write_string(r, 1, ind.level1)
-            ws.write_string(r, 2, ind.level2)
-            ws.write_string(r, 3, ind.name)
-            ws.write_string(r, 4, ind.type)
-            ws.write_string(r, 5, ind.target)
-            ws.write_string(r, 6, ind.unit)
-            if ind.weight is not None:
-                ws.write_number(r, 7, ind.weight, score_fmt)
-            v = _actual_value(ind.actual, ind.percent_format)
-            if isinstance(v, str):
-                ws.write_string(r, 8, v)
-            elif isinstance(v, bool):
-                ws.write_string(r, 8, "是" if v else "否")
-            elif isinstance(v, int | float):
-                ws.write_number(r, 8, v)
-            elif isinstance(v, datetime | date):
-                ws.write_datetime(r, 8, v, date_fmt)
+def _cell(v: Any) -> Any:
+    """A value as written to a cell: text, number, date, or None (empty)."""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if v is None or isinstance(v, str | int | float | datetime | date):
+        return v
+    return str(v)
+
+
+Row = tuple[Any, ...]
+
+
+def detail_rows(u: UnitResult, detail: UnitDetail) -> list[Row]:
+    """A unit's 指标明细 rows as cell values (workers render them; the parent only writes them)."""
+    name = u.display_name
+    return [(name, ind.level1, ind.level2, ind.name, ind.type, ind.target, ind.unit, ind.weight,
+             _cell(_actual_value(ind.actual, ind.percent_format)), ind.score, _rule_label(ind.rule_kind),
+             ind.reason) for ind in detail.indicators]
+
+
+def finding_rows(unit: str, findings: Iterable[FindingRow]) -> list[Row]:
+    """问题清单 rows of ``findings`` as cell values."""
+    return [(unit, f.file or "", f.sheet or "", f.cell or (f"第{f.row}行" if f.row else ""), f.code,
+             _severity_label(f.severity), f.message) for f in findings]
+
+
+def render_rows(u: UnitResult, detail: UnitDetail) -> tuple[list[Row], list[Row]]:
+    """(指标明细 rows, 问题清单 rows of its own findings) of one workbook's result."""
+    return (detail_rows(u, detail) if u.readable else [], finding_rows(u.display_name, detail.findings))
+
+
+def _write_rows(sheet: _Sheet, rows: Iterable[Row]) -> int:
+    """Append rendered rows to a sheet: text as text (never a formula), numbers with the column's
+    format, dates as dates; None, "" and NaN stay empty. Returns the number of rows."""
+    ws, fmts, date_fmt = sheet.ws, sheet.col_fmt, sheet.fmt["date"]
+    write_string, write_number = ws.write_string, ws.write_number
+    r = sheet.row
+    n = 0
+    for row in rows:
+        c = 0
+        for v in row:
+            t = type(v)
+            if t is str:
+                if v:
+                    write_string(r, c, v, fmts[c])
+            elif t is float or t is int:
+                if v == v and v not in (_INF, -_INF):
+                    write_number(r, c, v, fmts[c])
             elif v is not None:
-                ws.write_string(r, 8, str(v))
-            if ind.score is not None:
-                ws.write_number(r, 9, ind.score, score_fmt)
-            if ind.rule_kind:
-                ws.write_string(r, 10, _rule_label(ind.rule_kind))
-            if ind.reason:
-                ws.write_string(r, 11, ind.reason)
-            sheet.row = r + 1
-    sheet.finish()
+                if isinstance(v, datetime | date):
+                    ws.write_datetime(r, c, v, date_fmt)
+                else:
+                    v = _cell(v)
+                    if isinstance(v, str):
+                        write_string(r, c, v, fmts[c])
+                    elif v is not None:
+                        write_number(r, c, v, fmts[c])
+            c += 1
+        r += 1
+        n += 1
+    sheet.row = r
+    return n
+
+
+_INF = float("inf")
+
+
+def _detail_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
+    return _Sheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）",
+                  layout.CONS_DETAIL_COLUMNS, {"weight": "score", "score": "score"})
+
+
+def detail_order(units: Iterable[UnitResult]) -> list[UnitResult]:
+    """The units 指标明细 lists, in its row order: counted readable units by file path (the order
+    the runner reads them in, so the sheet can be written while the workbooks are still read)."""
+    return sorted((u for u in units if u.readable and u.counted), key=lambda u: u.path)
+
+
+def findings_order(cons: Consolidation) -> list[UnitResult]:
+    """Every workbook (superseded duplicates too) by file path: the order of 问题清单's first part."""
+    return sorted([*cons.units, *cons.duplicates], key=lambda u: u.path)
 
 
 def _severity_label(sev: str) -> str:
@@ -269,40 +325,24 @@ def _severity_label(sev: str) -> str:
         return sev
 
 
-def _write_findings_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation,
-                          load_detail: Callable[[UnitResult], UnitDetail]) -> int:
-    cols = layout.CONS_FINDINGS_COLUMNS
-    sheet = _Sheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）", cols)
-    ws = sheet.ws
-    n = 0
+def _findings_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
+    return _Sheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）",
+                  layout.CONS_FINDINGS_COLUMNS)
 
-    def emit(unit: str, rows: Iterable[FindingRow]) -> None:
-        nonlocal n
-        for f in rows:
-            r = sheet.row
-            ws.write_string(r, 0, unit)
-            ws.write_string(r, 1, f.file or "")
-            if f.sheet:
-                ws.write_string(r, 2, f.sheet)
-            if f.cell:
-                ws.write_string(r, 3, f.cell)
-            elif f.row:
-                ws.write_string(r, 3, f"第{f.row}行")
-            ws.write_string(r, 4, f.code)
-            ws.write_string(r, 5, _severity_label(f.severity))
-            ws.write_string(r, 6, f.message)
-            sheet.row = r + 1
-            n += 1
 
+def _write_findings_sheet(sheet: _Sheet, wb: Any, cons: Consolidation) -> int:
+    """After every workbook's own findings: the consolidation's (C001 duplicates, C003 roster,
+    C004/C005 tamper check) unit by unit in summary order, then those of no one workbook (C002)."""
     for u in [*cons.units, *cons.duplicates]:
-        emit(u.display_name, load_detail(u).findings)
-        emit(u.display_name, u.extra_findings)
-    emit("", cons.general_findings)
+        _write_rows(sheet, finding_rows(u.display_name, u.extra_findings))
+    _write_rows(sheet, finding_rows("", cons.general_findings))
     first, last = sheet.finish()
+    n = last - first + 1 if last >= first else 0
     if n:
         for sev, colour in (("错误", "#FFC7CE"), ("警告", "#FFEB9C")):
-            ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==", "value": f'"{sev}"',
-                                                      "format": wb.add_format({"bg_color": colour})})
+            sheet.ws.conditional_format(first, 5, last, 5, {"type": "cell", "criteria": "==",
+                                                            "value": f'"{sev}"',
+                                                            "format": wb.add_format({"bg_color": colour})})
     return n
 
 
@@ -481,22 +521,66 @@ def _write_lists_sheet(wb: Any) -> None:
     ws.hide()
 
 
-def write_summary(out: str | Path, cons: Consolidation, load_detail: Callable[[UnitResult], UnitDetail],
-                  info: RunInfo, trend: Trend | None = None) -> Path:
-    """Write the summary workbook atomically to ``out``; an existing file is replaced only on success."""
-    import xlsxwriter
+class SummaryWriter:
+    """The summary workbook, written in two phases.
 
-    out = Path(out)
-    constant_memory = sum(u.indicator_count for u in cons.units) > CONSTANT_MEMORY_ROWS
-    with atomic_path(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": constant_memory, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
+    Opening it adds 汇总 (filled by :meth:`finish`), 指标明细 and 问题清单. While the workers are
+    still reading, :meth:`add_detail` appends a unit's indicator rows (units in :func:`detail_order`)
+    and :meth:`add_findings` a workbook's own findings (workbooks in :func:`findings_order`);
+    :meth:`finish` adds whatever was not streamed, writes every other sheet and closes the file.
+    In constant-memory mode each sheet goes to disk as it is written.
+    """
+
+    def __init__(self, path: str | Path, *, constant_memory: bool, tool_version: str = "") -> None:
+        import xlsxwriter
+
+        self.path = Path(path)
+        self.wb = xlsxwriter.Workbook(str(self.path), {
+            "constant_memory": constant_memory, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False})
+        self.closed = False
         try:
-            wb.set_properties({"title": layout.CONS_TITLE, "comments": f"xlsxtools {info.tool_version}"})
-            fmt = _formats(wb)
-            _write_summary_sheet(wb, fmt, cons)
-            _write_detail_sheet(wb, fmt, cons.units, load_detail)
-            n = _write_findings_sheet(wb, fmt, cons, load_detail)
+            self.wb.set_properties({"title": layout.CONS_TITLE, "comments": f"xlsxtools {tool_version}"})
+            self.fmt = _formats(self.wb)
+            self.summary = _summary_sheet(self.wb, self.fmt)
+            self.detail = _detail_sheet(self.wb, self.fmt)
+            self.findings = _findings_sheet(self.wb, self.fmt)
+        except BaseException:
+            self.close()
+            raise
+        #: Units whose rows are on 指标明细 / whose own findings are on 问题清单 so far, in order.
+        self.detail_units: list[UnitResult] = []
+        self.finding_units: list[UnitResult] = []
+
+    def add_detail(self, u: UnitResult, rows: Iterable[Row]) -> None:
+        _write_rows(self.detail, rows)
+        self.detail_units.append(u)
+
+    def add_findings(self, u: UnitResult, rows: Iterable[Row]) -> None:
+        _write_rows(self.findings, rows)
+        self.finding_units.append(u)
+
+    def fits(self, cons: Consolidation) -> bool:
+        """Whether what was streamed so far starts the sheets' final order (false when a unit on
+        指标明细 turned out to be a superseded duplicate: then the summary must be written afresh)."""
+        return _is_prefix(self.detail_units, detail_order(cons.units)) and \
+            _is_prefix(self.finding_units, findings_order(cons))
+
+    def finish(self, cons: Consolidation, load_rows: Callable[[UnitResult], tuple[list[Row], list[Row]]],
+               info: RunInfo, trend: Trend | None = None) -> None:
+        """Write the rest and close the file; ``load_rows`` gives the :func:`render_rows` of a unit
+        whose rows were not streamed."""
+        try:
+            if not self.fits(cons):
+                raise ValueError("汇总表中已写入的单位与汇总结果不符（内部错误）")
+            for u in detail_order(cons.units)[len(self.detail_units):]:
+                self.add_detail(u, load_rows(u)[0])
+            for u in findings_order(cons)[len(self.finding_units):]:
+                self.add_findings(u, load_rows(u)[1])
+            wb, fmt = self.wb, self.fmt
+            self.detail.finish()
+            n = _write_findings_sheet(self.findings, wb, cons)
+            _write_summary_rows(self.summary, fmt, cons)
             _write_missing_sheet(wb, fmt, cons)
             _write_charts_sheet(wb, fmt, cons)
             if trend is not None:
@@ -504,5 +588,25 @@ def write_summary(out: str | Path, cons: Consolidation, load_detail: Callable[[U
             _write_about_sheet(wb, fmt, cons, info, n)
             _write_lists_sheet(wb)
         finally:
-            wb.close()
+            self.close()
+
+    def close(self) -> None:
+        """Close the file (also after a failure: XlsxWriter removes its temporary files on close)."""
+        if not self.closed:
+            self.closed = True
+            self.wb.close()
+
+
+def _is_prefix(done: list[UnitResult], order: list[UnitResult]) -> bool:
+    return len(order) >= len(done) and all(a is b for a, b in zip(done, order, strict=False))
+
+
+def write_summary(out: str | Path, cons: Consolidation, load_detail: Callable[[UnitResult], UnitDetail],
+                  info: RunInfo, trend: Trend | None = None) -> Path:
+    """Write the summary workbook atomically to ``out``; an existing file is replaced only on success."""
+    out = Path(out)
+    constant_memory = sum(u.indicator_count for u in cons.units) > CONSTANT_MEMORY_ROWS
+    with atomic_path(out) as tmp:
+        SummaryWriter(tmp, constant_memory=constant_memory, tool_version=info.tool_version).finish(
+            cons, lambda u: render_rows(u, load_detail(u)), info, trend)
     return out
