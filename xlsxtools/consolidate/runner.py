@@ -11,6 +11,8 @@ however many workbooks there are. Source files are only ever opened for reading.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import sys
@@ -369,6 +371,23 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _fewer_gc_passes() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while the summary is built.
+
+    The writer keeps every cell of the summary as a small container object (hundreds of
+    thousands for 1,000 units); with the default thresholds the collector traverses them again
+    and again (~0.25 s for 1,000 units). Almost nothing here forms reference cycles, so collecting
+    rarely costs no memory; the thresholds are restored afterwards.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 @dataclass
 class Report:
     """What a run did (for the command's closing lines and for tests)."""
@@ -428,7 +447,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     spool = Spool()
     hist = None
     try:
-        with atomic_path(out) as tmp:
+        with _fewer_gc_passes(), atomic_path(out) as tmp:
             writer = SummaryWriter(tmp, constant_memory=constant_memory, tool_version=__version__)
             try:
                 results: list[UnitResult] = []
