@@ -67,7 +67,19 @@ def key(text: Any) -> str:
     Two labels or indicator names that differ only in width, spacing or punctuation get the
     same key ("部门（单位）名称" and "部门(单位) 名称").
     """
+    if type(text) is str:  # hot path: one dict look-up instead of clean() and two caches
+        k = _KEY_MEMO.get(text)
+        if k is None:
+            if len(_KEY_MEMO) >= _KEY_MEMO_MAX:
+                _KEY_MEMO.clear()
+            k = _KEY_MEMO[text] = _key_str(_clean_str(text))
+        return k
     return _key_str(clean(text))
+
+
+#: Raw text → key (str → str, immutable values); bounded like the caches below.
+_KEY_MEMO: dict[str, str] = {}
+_KEY_MEMO_MAX = 1 << 16
 
 
 @functools.lru_cache(maxsize=1 << 16)
