@@ -153,3 +153,22 @@ def test_public_cell_writers_give_the_same_summary(folder, tmp_path, monkeypatch
     for name in (layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET):
         assert sheet(public, name) == sheet(fast, name), name
     assert len(sheet(public, layout.CONS_DETAIL_SHEET)) > 20
+
+
+def test_summary_sheets_print_on_a4_landscape_one_page_wide(folder, tmp_path):
+    import re
+    import zipfile
+
+    from xlsxtools.consolidate import runner
+
+    out = tmp_path / "print.xlsx"
+    runner.consolidate([folder], out, jobs=1, config=Config())
+    with zipfile.ZipFile(out) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        sheets = [n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)]
+        setups = [z.read(n).decode() for n in sheets]
+    first = setups[0]  # 汇总
+    page = re.search(r"<pageSetup [^>]*/>", first).group(0)
+    assert 'orientation="landscape"' in page and 'paperSize="9"' in page and 'fitToHeight="0"' in page
+    assert '<pageSetUpPr fitToPage="1"/>' in first  # one page wide (fitToWidth defaults to 1)
+    assert re.search(r'name="_xlnm.Print_Titles" localSheetId="0">[^<]*\$2:\$2<', wb)  # header repeats

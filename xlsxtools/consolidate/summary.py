@@ -75,6 +75,13 @@ class _Sheet:
         for i, c in enumerate(columns):
             self.ws.write_string(hr, i, c.title, fmt["header"])
         self.ws.freeze_panes(hr + 1, 1)
+        # printed as finance files it: A4 landscape, one page wide, the header on every page
+        self.ws.set_landscape()
+        self.ws.set_paper(9)
+        self.ws.fit_to_pages(1, 0)
+        self.ws.repeat_rows(hr)
+        self.ws.center_horizontally()
+        self.ws.set_footer("&C第 &P 页，共 &N 页")
         self.row = hr + 1
 
     def write(self, values: Iterable[Any], row_fmt: Any = None) -> None:
