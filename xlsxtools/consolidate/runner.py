@@ -343,15 +343,9 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
             raise UserError(f"无法读取名册：{exc}", file=str(p)) from exc
         names = [r[0] for r in rows if r]
     else:
-        raw = p.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UserError("名册文件编码无法识别（请保存为 UTF-8）", file=str(p))
+        from xlsxtools.textfile import read_text
+
+        text = read_text(p)
         if suffix == ".csv":
             import csv
 
