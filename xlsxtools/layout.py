@@ -89,10 +89,6 @@ DIRECT_CHOICES: tuple[str, ...] = ("符合要求", "不符合要求")
 #: Explicit "not applicable" choice for SAVING rules (…如不适用，直接计分).
 NOT_APPLICABLE = "不适用"
 
-#: Mid-year monitoring vocabularies (domain.md §6).
-DEVIATION_CAUSES: tuple[str, ...] = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
-LIKELIHOODS: tuple[str, ...] = ("确定能", "有可能", "完全不可能")
-
 #: Grade of the total (domain.md §4): lower bound inclusive, highest first.
 GRADE_BANDS: tuple[tuple[int, str], ...] = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 

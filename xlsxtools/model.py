@@ -7,7 +7,7 @@ library, no pandas. Readers build these objects; checks, scoring and consolidati
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -225,18 +225,3 @@ class CellEdit:
     fill: str | None = None
     note: str | None = None
     number_format: str | None = None
-
-
-def dataclass_dict(obj: Any) -> dict[str, Any]:
-    """``asdict`` that turns Decimals into floats (JSON-friendly)."""
-
-    def conv(v: Any) -> Any:
-        if isinstance(v, Decimal):
-            return float(v)
-        if isinstance(v, dict):
-            return {k: conv(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [conv(x) for x in v]
-        return v
-
-    return conv(asdict(obj))

@@ -538,19 +538,3 @@ def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook
     table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
     actuals = read_actuals(source, p, indicators, target_header, findings)
     return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
-
-
-def read_table_any(path: str | Path) -> TargetTable:
-    """A target table from a unit workbook, or from any source the importer reads."""
-    p = Path(path)
-    if p.suffix.lower() in WORKBOOK_SUFFIXES:
-        try:
-            uw = read_unit_workbook(p)
-        except NotATemplateWorkbook:
-            pass
-        else:
-            uw.table.findings.extend(uw.findings)
-            return uw.table
-    from xlsxtools.importer import import_table
-
-    return import_table(p)
