@@ -117,7 +117,7 @@ def command(files: tuple[Path, ...], as_json: bool, step_mode: str | None, confi
             out: Path | None, in_place: bool) -> int:
     """Score the self-evaluation of one or more unit workbooks.
 
-    Every indicator is scored from its own 评（扣）分标准 text (domain.md §4) with the formula and
+    Every indicator is scored from its own 评（扣）分标准 text (shapes and formulas: docs/rules.md) with the formula and
     numbers shown; budget execution scores points × min(1, 执行数/预算数); the total gets a grade
     (90–100 优, 80–<90 良, 60–<80 中, <60 差) only when every part could be scored.
 

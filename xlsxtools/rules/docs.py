@@ -72,7 +72,7 @@ def generate() -> str:
         "examples below are parsed and scored when this page is generated. T = target (指标值), A = actual",
         "(实际完成值), N = the points the rule text names, k(x, P) = the number of deduction steps.",
         "",
-        "Policies (domain.md calls them defaults; configurable in `xlsxtools.toml`, printed with every score):",
+        "Policies (the national guidance leaves them to each deployment; configurable in `xlsxtools.toml`, printed with every score):",
         "",
         f"- Step mode: `{StepMode.FLOOR.value}` (default, {StepMode.FLOOR.label}: k = floor(x/P)); "
         f"`{StepMode.CEIL.value}` ({StepMode.CEIL.label}); `{StepMode.PROPORTIONAL.value}` ({StepMode.PROPORTIONAL.label}: k = x/P).",
