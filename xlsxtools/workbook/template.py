@@ -194,14 +194,18 @@ def _title(ws: Worksheet, st: _Styles, text: str, last_col: str) -> None:
     ws.row_dimensions[layout.TITLE_ROW].height = 32
 
 
+def _title_cell(cell: Any, st: _Styles, title: str) -> None:
+    """A shaded, bold, centred, bordered title cell (grid headers, the budget band)."""
+    cell.value = title
+    cell.font = st.bold
+    cell.fill = st.header_fill
+    cell.alignment = st.center
+    cell.border = st.border
+
+
 def _grid_header(ws: Worksheet, st: _Styles, columns: tuple[layout.Column, ...], row: int) -> None:
     for i, col in enumerate(columns, start=1):
-        c = ws[f"{layout.col_letter(i)}{row}"]
-        c.value = col.title
-        c.font = st.bold
-        c.fill = st.header_fill
-        c.alignment = st.center
-        c.border = st.border
+        _title_cell(ws[f"{layout.col_letter(i)}{row}"], st, col.title)
     ws.row_dimensions[row].height = 30
 
 
@@ -343,12 +347,7 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
     # Budget and totals band: titles, values directly below.
     for f in layout.BUDGET_FIELDS:
         col = layout.BUDGET_COL[f.key]
-        t = ws[f"{col}{layout.BUDGET_TITLE_ROW}"]
-        t.value = f.title
-        t.font = st.bold
-        t.fill = st.header_fill
-        t.alignment = st.center
-        t.border = st.border
+        _title_cell(ws[f"{col}{layout.BUDGET_TITLE_ROW}"], st, f.title)
         v = ws[f"{col}{layout.BUDGET_VALUE_ROW}"]
         v.font = st.body
         v.border = st.border
