@@ -29,7 +29,7 @@ _OTHER_REPORTERS = {"I": "importer", "W": "workbook reader / `check`", "C": "con
 
 def _reporters(code: str) -> str:
     names = [f"`{c.name}`" for c in REGISTRY if code in c.codes]
-    extra = {"A": "scoring", "V009": "workbook reader"}
+    extra = {"A": "scoring", "V009": "workbook reader", "V004": "importer (raw source)"}
     if code[0] in _OTHER_REPORTERS:
         names.append(_OTHER_REPORTERS[code[0]])
     for k, v in extra.items():
