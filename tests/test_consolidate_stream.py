@@ -140,21 +140,6 @@ def test_findings_order_own_then_consolidation(tmp_path, monkeypatch):
     assert codes[-1] == "C002"  # 财政局 on the roster has no workbook: not tied to one workbook, last
 
 
-def test_public_cell_writers_give_the_same_summary(folder, tmp_path, monkeypatch):
-    """The writer uses XlsxWriter's undecorated cell methods for speed, with the public ones as the
-    fallback for versions that lack them: both must write exactly the same workbook content."""
-    from xlsxtools.consolidate import runner, summary
-
-    fast = tmp_path / "fast.xlsx"
-    runner.consolidate([folder], fast, jobs=1, config=Config())
-    monkeypatch.setattr(summary, "_cell_writers", lambda ws: (ws.write_string, ws.write_number))
-    public = tmp_path / "public.xlsx"
-    runner.consolidate([folder], public, jobs=1, config=Config())
-    for name in (layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET):
-        assert sheet(public, name) == sheet(fast, name), name
-    assert len(sheet(public, layout.CONS_DETAIL_SHEET)) > 20
-
-
 def test_summary_sheets_print_on_a4_landscape_one_page_wide(folder, tmp_path):
     import re
     import zipfile

@@ -116,8 +116,8 @@ class UnitResult:
     detail_blob: bytes | None = None
     #: (offset, length) of the detail in the spool.
     detail_ref: tuple[int, int] | None = None
-    #: Pickled (指标明细 rows, 问题清单 rows) of the detail (``summary.render_rows``): the worker
-    #: renders them so the parent only writes cells; spooled like the detail.
+    #: Pickled (指标明细 rows, 问题清单 rows) of the detail, rendered as SpreadsheetML by the worker
+    #: (``summary.render_rows``) so the parent only numbers them; spooled like the detail.
     rows_blob: bytes | None = None
     rows_ref: tuple[int, int] | None = None
     rank: int | None = None

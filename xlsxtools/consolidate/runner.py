@@ -2,17 +2,15 @@
 
 Workers (one process per core for large folders, in-process for small ones) each read one
 workbook with python-calamine, check and score it, and send back a small :class:`UnitResult`
-with its 指标明细 / 问题清单 rows rendered and pickled to bytes (plus the whole detail when the
+with its 指标明细 / 问题清单 rows rendered as SpreadsheetML (plus the whole detail when the
 tamper check or the history needs it). Results are streamed with ``imap`` (input order, so the
-run is deterministic); the parent writes the rows into the summary as they arrive, overlapping
-the writing with the reading, and spools the bytes to a temporary file: its memory stays flat
-however many workbooks there are. Source files are only ever opened for reading.
+run is deterministic); the parent numbers the rows into the summary's row spools as they arrive,
+overlapping the writing with the reading, and spools the rest to a temporary file: its memory
+stays flat however many workbooks there are. Source files are only ever opened for reading.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import pickle
 import sys
@@ -365,23 +363,6 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _fewer_gc_passes() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while the summary is built.
-
-    The writer keeps every cell of the summary as a small container object (hundreds of
-    thousands for 1,000 units); with the default thresholds the collector traverses them again
-    and again (~0.25 s for 1,000 units). Almost nothing here forms reference cycles, so collecting
-    rarely costs no memory; the thresholds are restored afterwards.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 @dataclass
 class Report:
     """What a run did (for the command's closing lines and for tests)."""
@@ -441,7 +422,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     spool = Spool()
     hist = None
     try:
-        with _fewer_gc_passes(), atomic_path(out) as tmp:
+        with atomic_path(out) as tmp:
             writer = SummaryWriter(tmp, constant_memory=constant_memory, tool_version=__version__)
             try:
                 results: list[UnitResult] = []

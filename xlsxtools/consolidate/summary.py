@@ -3,17 +3,19 @@
 Written from plain records only, every sheet top to bottom. :class:`SummaryWriter` lets the
 runner write the two big row sheets while the workers are still reading: 指标明细 (one row per
 indicator, units in file order) and 问题清单 (every workbook's own findings in file order, then
-the consolidation's C001–C005, then those of no one workbook). Workers render their rows
-(:func:`render_rows`), so the parent only writes cells. 汇总 is sorted by rank and written at the
-end with the other sheets.
+the consolidation's C001–C005, then those of no one workbook). Workers render those rows as
+SpreadsheetML (:func:`render_rows`, :mod:`xlsxtools.consolidate.sheetxml`); the parent numbers
+them into a spool and splices them into the package XlsxWriter writes for everything else. 汇总
+is sorted by rank and written at the end with the other sheets.
 
-For large runs XlsxWriter streams each sheet to disk (constant-memory mode), so a summary of
-10,000 units does not hold 300,000 indicator rows in memory. Chart series carry their cached
-values explicitly (constant-memory mode cannot look them up), so the charts show in every reader
+For large runs XlsxWriter streams its sheets to disk (constant-memory mode), so a summary of
+10,000 units does not hold 汇总's cells in memory either. Chart series carry their cached values
+explicitly (constant-memory mode cannot look them up), so the charts show in every reader
 without a recalc.
 
-Every string is written with ``write_string``: a unit name typed "=…" or the 指标值类型 "=" stays
-text, never a formula. The file is written to a temporary path and renamed into place.
+Every string is a string cell (``write_string``, or an inline string in the spliced rows): a
+unit name typed "=…" or the 指标值类型 "=" stays text, never a formula. The file is written to a
+temporary path and renamed into place.
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ from xlsxtools.consolidate.records import (
     UnitDetail,
     UnitResult,
 )
+from xlsxtools.consolidate.sheetxml import RowSpool, render_row, splice
 from xlsxtools.layout import Column
 from xlsxtools.model import Severity
 
 #: How many ranked units the "total score by unit" chart shows at most.
 CHART_MAX_UNITS = 100
-#: Above this many indicator rows the workbook streams each sheet to disk (XlsxWriter's
-#: constant-memory mode, ~25% slower); below it cells are kept in memory (~50 MB per 1,000 units).
+#: Above this many indicator rows (≈ units × 30) XlsxWriter streams its sheets to disk
+#: (constant-memory mode); below it 汇总's cells are kept in memory until the file is written.
 CONSTANT_MEMORY_ROWS = 60_000
 
 GRADE_COLOURS: dict[str, str] = {"优": "#C6EFCE", "良": "#DDEBF7", "中": "#FFEB9C", "差": "#FFC7CE"}
@@ -112,6 +115,22 @@ class _Sheet:
         last = max(self.row - 1, hr)
         self.ws.autofilter(hr, 0, last, len(self.columns) - 1)
         return hr + 1, last
+
+
+class _RowSheet(_Sheet):
+    """A sheet whose data rows arrive rendered (:mod:`sheetxml`): XlsxWriter writes its title,
+    header and settings, the rows go to a spool and are spliced in when the file is written."""
+
+    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
+                 number_formats: dict[str, str] | None = None) -> None:
+        super().__init__(wb, fmt, name, title, columns, number_formats)
+        self.name = name
+        self.rows = RowSpool(first_row=self.row + 1, columns=len(columns))
+
+    def add(self, rows: Iterable[bytes]) -> int:
+        n = self.rows.append(rows)
+        self.row += n
+        return n
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -242,89 +261,34 @@ def _actual_value(v: Any, percent_format: bool) -> Any:
     return v
 
 
-def _cell(v: Any) -> Any:
-    """A value as written to a cell: text, number, date, or None (empty)."""
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if v is None or isinstance(v, str | int | float | datetime | date):
-        return v
-    return str(v)
+#: 指标明细 columns whose numbers show as "0.00" (分值, 得分).
+DETAIL_NUMBER_COLUMNS = frozenset(i for i, c in enumerate(layout.CONS_DETAIL_COLUMNS) if c.key in ("weight", "score"))
 
 
-Row = tuple[Any, ...]
-
-
-def detail_rows(u: UnitResult, detail: UnitDetail) -> list[Row]:
-    """A unit's 指标明细 rows as cell values (workers render them; the parent only writes them)."""
+def detail_rows(u: UnitResult, detail: UnitDetail) -> list[bytes]:
+    """A unit's 指标明细 rows, rendered (workers render them; the parent only numbers them)."""
     name = u.display_name
-    return [(name, ind.level1, ind.level2, ind.name, ind.type, ind.target, ind.unit, ind.weight,
-             _cell(_actual_value(ind.actual, ind.percent_format)), ind.score, _rule_label(ind.rule_kind),
-             ind.reason) for ind in detail.indicators]
+    return [render_row((name, ind.level1, ind.level2, ind.name, ind.type, ind.target, ind.unit, ind.weight,
+                        _actual_value(ind.actual, ind.percent_format), ind.score, _rule_label(ind.rule_kind),
+                        ind.reason), DETAIL_NUMBER_COLUMNS) for ind in detail.indicators]
 
 
-def finding_rows(unit: str, findings: Iterable[FindingRow]) -> list[Row]:
-    """问题清单 rows of ``findings`` as cell values."""
-    return [(unit, f.file or "", f.sheet or "", f.cell or (f"第{f.row}行" if f.row else ""), f.code,
-             _severity_label(f.severity), f.message) for f in findings]
+def finding_rows(unit: str, findings: Iterable[FindingRow]) -> list[bytes]:
+    """问题清单 rows of ``findings``, rendered."""
+    return [render_row((unit, f.file or "", f.sheet or "", f.cell or (f"第{f.row}行" if f.row else ""), f.code,
+                        _severity_label(f.severity), f.message)) for f in findings]
 
 
-def render_rows(u: UnitResult, detail: UnitDetail) -> tuple[list[Row], list[Row]]:
+Rows = tuple[list[bytes], list[bytes]]
+
+
+def render_rows(u: UnitResult, detail: UnitDetail) -> Rows:
     """(指标明细 rows, 问题清单 rows of its own findings) of one workbook's result."""
     return (detail_rows(u, detail) if u.readable else [], finding_rows(u.display_name, detail.findings))
 
 
-def _write_rows(sheet: _Sheet, rows: Iterable[Row]) -> int:
-    """Append rendered rows to a sheet: text as text (never a formula), numbers with the column's
-    format, dates as dates; None, "" and NaN stay empty. Returns the number of rows."""
-    ws, fmts, date_fmt = sheet.ws, sheet.col_fmt, sheet.fmt["date"]
-    write_string, write_number = _cell_writers(ws)
-    r = sheet.row
-    n = 0
-    for row in rows:
-        c = 0
-        for v in row:
-            t = type(v)
-            if t is str:
-                if v:
-                    write_string(r, c, v, fmts[c])
-            elif t is float or t is int:
-                if v == v and v not in (_INF, -_INF):
-                    write_number(r, c, v, fmts[c])
-            elif v is not None:
-                if isinstance(v, datetime | date):
-                    ws.write_datetime(r, c, v, date_fmt)
-                else:
-                    v = _cell(v)
-                    if isinstance(v, str):
-                        write_string(r, c, v, fmts[c])
-                    elif v is not None:
-                        write_number(r, c, v, fmts[c])
-            c += 1
-        r += 1
-        n += 1
-    sheet.row = r
-    return n
-
-
-_INF = float("inf")
-
-
-def _cell_writers(ws: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """(write_string, write_number) of a worksheet for (row, col, value, format) calls.
-
-    XlsxWriter's public methods go through a decorator that accepts "A1" references (two extra
-    Python calls per cell, ~0.2 s of the parent's time for 1,000 units); ``_write_string`` /
-    ``_write_number`` are the same methods without it (XlsxWriter calls them itself from
-    ``write``/``write_row``). Falls back to the public methods if a version lacks them.
-    """
-    ws_, wn = getattr(ws, "_write_string", None), getattr(ws, "_write_number", None)
-    if callable(ws_) and callable(wn):
-        return ws_, wn
-    return ws.write_string, ws.write_number
-
-
-def _detail_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
-    return _Sheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）",
+def _detail_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
+    return _RowSheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）",
                   layout.CONS_DETAIL_COLUMNS, {"weight": "score", "score": "score"})
 
 
@@ -346,17 +310,17 @@ def _severity_label(sev: str) -> str:
         return sev
 
 
-def _findings_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
-    return _Sheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）",
+def _findings_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
+    return _RowSheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）",
                   layout.CONS_FINDINGS_COLUMNS)
 
 
-def _write_findings_sheet(sheet: _Sheet, wb: Any, cons: Consolidation) -> int:
+def _write_findings_sheet(sheet: _RowSheet, wb: Any, cons: Consolidation) -> int:
     """After every workbook's own findings: the consolidation's (C001 duplicates, C003 roster,
     C004/C005 tamper check) unit by unit in summary order, then those of no one workbook (C002)."""
     for u in [*cons.units, *cons.duplicates]:
-        _write_rows(sheet, finding_rows(u.display_name, u.extra_findings))
-    _write_rows(sheet, finding_rows("", cons.general_findings))
+        sheet.add(finding_rows(u.display_name, u.extra_findings))
+    sheet.add(finding_rows("", cons.general_findings))
     first, last = sheet.finish()
     n = last - first + 1 if last >= first else 0
     if n:
@@ -546,26 +510,33 @@ class SummaryWriter:
     """The summary workbook, written in two phases.
 
     Opening it adds 汇总 (filled by :meth:`finish`), 指标明细 and 问题清单. While the workers are
-    still reading, :meth:`add_detail` appends a unit's indicator rows (units in :func:`detail_order`)
-    and :meth:`add_findings` a workbook's own findings (workbooks in :func:`findings_order`);
-    :meth:`finish` adds whatever was not streamed, writes every other sheet and closes the file.
-    In constant-memory mode each sheet goes to disk as it is written.
+    still reading, :meth:`add_detail` appends a unit's rendered indicator rows (units in
+    :func:`detail_order`) and :meth:`add_findings` a workbook's own findings (workbooks in
+    :func:`findings_order`) to those sheets' spools; :meth:`finish` adds whatever was not streamed,
+    writes every other sheet with XlsxWriter (in memory) and splices the spooled rows in as it
+    writes the file. :meth:`close` without :meth:`finish` abandons the summary.
     """
 
     def __init__(self, path: str | Path, *, constant_memory: bool, tool_version: str = "") -> None:
+        import io
+
         import xlsxwriter
 
         self.path = Path(path)
-        self.wb = xlsxwriter.Workbook(str(self.path), {
+        self.package = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.package, {
             "constant_memory": constant_memory, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False})
         self.closed = False
+        self.row_sheets: list[_RowSheet] = []
         try:
             self.wb.set_properties({"title": layout.CONS_TITLE, "comments": f"xlsxtools {tool_version}"})
             self.fmt = _formats(self.wb)
             self.summary = _summary_sheet(self.wb, self.fmt)
             self.detail = _detail_sheet(self.wb, self.fmt)
+            self.row_sheets.append(self.detail)
             self.findings = _findings_sheet(self.wb, self.fmt)
+            self.row_sheets.append(self.findings)
         except BaseException:
             self.close()
             raise
@@ -573,12 +544,12 @@ class SummaryWriter:
         self.detail_units: list[UnitResult] = []
         self.finding_units: list[UnitResult] = []
 
-    def add_detail(self, u: UnitResult, rows: Iterable[Row]) -> None:
-        _write_rows(self.detail, rows)
+    def add_detail(self, u: UnitResult, rows: Iterable[bytes]) -> None:
+        self.detail.add(rows)
         self.detail_units.append(u)
 
-    def add_findings(self, u: UnitResult, rows: Iterable[Row]) -> None:
-        _write_rows(self.findings, rows)
+    def add_findings(self, u: UnitResult, rows: Iterable[bytes]) -> None:
+        self.findings.add(rows)
         self.finding_units.append(u)
 
     def fits(self, cons: Consolidation) -> bool:
@@ -587,10 +558,10 @@ class SummaryWriter:
         return _is_prefix(self.detail_units, detail_order(cons.units)) and \
             _is_prefix(self.finding_units, findings_order(cons))
 
-    def finish(self, cons: Consolidation, load_rows: Callable[[UnitResult], tuple[list[Row], list[Row]]],
+    def finish(self, cons: Consolidation, load_rows: Callable[[UnitResult], Rows],
                info: RunInfo, trend: Trend | None = None) -> None:
-        """Write the rest and close the file; ``load_rows`` gives the :func:`render_rows` of a unit
-        whose rows were not streamed."""
+        """Write the rest and the file; ``load_rows`` gives the :func:`render_rows` of a unit whose
+        rows were not streamed."""
         try:
             if not self.fits(cons):
                 raise ValueError("汇总表中已写入的单位与汇总结果不符（内部错误）")
@@ -608,14 +579,21 @@ class SummaryWriter:
                 _write_trend_sheet(wb, fmt, trend)
             _write_about_sheet(wb, fmt, cons, info, n)
             _write_lists_sheet(wb)
+            self.closed = True
+            wb.close()
+            self.package.seek(0)
+            splice(self.package, str(self.path), {s.name: s.rows for s in self.row_sheets})
         finally:
             self.close()
 
     def close(self) -> None:
-        """Close the file (also after a failure: XlsxWriter removes its temporary files on close)."""
+        """Release the spools and the in-memory package (abandons the summary unless finished)."""
         if not self.closed:
             self.closed = True
             self.wb.close()
+        for s in self.row_sheets:
+            s.rows.close()
+        self.package = None  # type: ignore[assignment]
 
 
 def _is_prefix(done: list[UnitResult], order: list[UnitResult]) -> bool:
