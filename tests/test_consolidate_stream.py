@@ -157,3 +157,30 @@ def test_summary_sheets_print_on_a4_landscape_one_page_wide(folder, tmp_path):
     assert 'orientation="landscape"' in page and 'paperSize="9"' in page and 'fitToHeight="0"' in page
     assert '<pageSetUpPr fitToPage="1"/>' in first  # one page wide (fitToWidth defaults to 1)
     assert re.search(r'name="_xlnm.Print_Titles" localSheetId="0">[^<]*\$2:\$2<', wb)  # header repeats
+
+
+def test_rows_past_the_sheet_end_are_counted_and_reported(folder, tmp_path, monkeypatch):
+    """A summary too long for one sheet (Excel's 1,048,576 rows; here 30) keeps a valid sheet, and
+    the 说明 sheet and the command's report say how many rows were left out."""
+    from click.testing import CliRunner
+
+    from xlsxtools.cli import cli
+    from xlsxtools.consolidate import runner, sheetxml
+
+    monkeypatch.setattr(sheetxml, "MAX_ROW", 30)
+    out = tmp_path / "cut.xlsx"
+    rep = runner.consolidate([folder], out, jobs=1, config=Config())
+    rows = sheet(out, layout.CONS_DETAIL_SHEET)
+    assert len(rows) == 30 and rows[-1][0]
+    full = tmp_path / "full.xlsx"
+    monkeypatch.setattr(sheetxml, "MAX_ROW", 1_048_576)
+    runner.consolidate([folder], full, jobs=1, config=Config())
+    assert rows == sheet(full, layout.CONS_DETAIL_SHEET)[:30]
+    left_out = len(sheet(full, layout.CONS_DETAIL_SHEET)) - 30
+    assert any(layout.CONS_DETAIL_SHEET in n and f"{left_out:,} 行未列出" in n for n in rep.notes), rep.notes
+    about = {r[0]: r[1] for r in sheet(out, layout.CONS_ABOUT_SHEET) if r and r[0]}
+    assert f"{left_out:,} 行未列出" in about["备注"]
+    monkeypatch.setattr(sheetxml, "MAX_ROW", 30)
+    res = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(tmp_path / "cli.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert f"注意：“{layout.CONS_DETAIL_SHEET}”超出工作表的最大行数" in res.output

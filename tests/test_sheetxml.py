@@ -325,3 +325,16 @@ def test_libreoffice_reads_spliced_rows_like_xlsxwriter_cells(pair):
     cells = [cell for row in got["明细"] for cell in row]
     assert ["TEXT", "_x0041_ literal"] in cells and ["TEXT", "="] in cells and ["TEXT", " leading"] in cells
     assert got["formats"]["B3"] == "0.00"
+
+
+def test_spool_keeps_no_row_past_the_last_one():
+    spool = RowSpool(first_row=3, columns=1, max_row=5)
+    try:
+        assert spool.append([render_row(("a",)), render_row(("b",))]) == 2
+        assert spool.append([render_row(("c",)), render_row(("d",)), render_row(("e",))]) == 1
+        assert spool.append([render_row(("f",))]) == 0
+        data = b"".join(spool.chunks()).decode()
+    finally:
+        spool.close()
+    assert (spool.count, spool.dropped, spool.next_row) == (3, 3, 6)
+    assert data.count("<row ") == 3 and 'r="5"' in data and 'r="6"' not in data

@@ -58,4 +58,5 @@ def command(folders: tuple[str, ...], output: str, roster: str | None, baseline:
         gone = sum(1 for t in rep.trend.rows if t.status == "未再提交")
         prev = rep.trend.prev_period or "无"
         lines.append(f"  历史：期间 {rep.period}（上期 {prev}）；得分下降 {dropped} 个，未再提交 {gone} 个")
+    lines += [f"  注意：{n}" for n in rep.notes]
     click.echo("\n".join(lines), file=sys.stderr)

@@ -380,6 +380,8 @@ class Report:
     seconds: float
     period: str | None = None
     trend: Trend | None = None
+    #: Warnings about the summary itself (also on its 说明 sheet).
+    notes: list[str] = field(default_factory=list)
 
 
 def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
@@ -461,6 +463,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                     trend = hist.trend(period, cons.units)
                     hist.begin_record(period, cons.units, spool.load, info)
                 writer.finish(cons, spool.load_rows, info, trend)
+                notes = writer.notes
             finally:
                 writer.close()
         if hist is not None:  # the summary is in place: only now does the history keep this run
@@ -476,4 +479,4 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
         unreadable=sum(1 for u in cons.units if not u.readable), duplicates=len(cons.duplicates),
         errors=sum(u.errors for u in cons.units), warnings=sum(u.warnings for u in cons.units),
         tampered=sum(1 for u in units if u.tamper.startswith(TAMPER_CHANGED)), missing=len(cons.missing),
-        seconds=time.perf_counter() - t0, period=period, trend=trend)
+        seconds=time.perf_counter() - t0, period=period, trend=trend, notes=notes)

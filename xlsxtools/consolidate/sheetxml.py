@@ -35,7 +35,8 @@ DATE_MARK = b"\x02"
 _STYLE_FORMATS = ((NUMBER_MARK, 2), (DATE_MARK, 14))
 
 MAX_STRING = 32767
-MAX_COLUMNS = 16384
+#: The last row a worksheet has (Excel 2007 and later).
+MAX_ROW = 1_048_576
 _INF = float("inf")
 
 
@@ -129,13 +130,18 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
 
 
 class RowSpool:
-    """The rendered rows of one sheet, numbered as they are appended, on a temporary file."""
+    """The rendered rows of one sheet, numbered as they are appended, on a temporary file.
 
-    def __init__(self, first_row: int, columns: int) -> None:
+    Rows past the sheet's last row (:data:`MAX_ROW`) are not kept, only counted in ``dropped``.
+    """
+
+    def __init__(self, first_row: int, columns: int, max_row: int | None = None) -> None:
         #: 1-based row number of the next row appended.
         self.next_row = first_row
         self.first_row = first_row
         self.columns = columns
+        self.max_row = MAX_ROW if max_row is None else max_row
+        self.dropped = 0
         self.fh: IO[bytes] = tempfile.TemporaryFile(prefix="xlsxtools-rows-")
         self.size = 0
 
@@ -147,6 +153,10 @@ class RowSpool:
         """Append rendered rows; returns how many."""
         r = self.next_row
         numbered = [row.replace(ROW_MARK, b"%d" % (r + i)) for i, row in enumerate(rows)]
+        room = max(0, self.max_row + 1 - r)
+        if len(numbered) > room:
+            self.dropped += len(numbered) - room
+            numbered = numbered[:room]
         if numbered:
             blob = b"".join(numbered)
             self.fh.write(blob)

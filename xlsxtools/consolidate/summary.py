@@ -20,6 +20,7 @@ temporary path and renamed into place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -540,6 +541,8 @@ class SummaryWriter:
         except BaseException:
             self.close()
             raise
+        #: What the reader of the summary must know about it (rows past a sheet's end), set by finish.
+        self.notes: list[str] = []
         #: Units whose rows are on 指标明细 / whose own findings are on 问题清单 so far, in order.
         self.detail_units: list[UnitResult] = []
         self.finding_units: list[UnitResult] = []
@@ -577,7 +580,12 @@ class SummaryWriter:
             _write_charts_sheet(wb, fmt, cons)
             if trend is not None:
                 _write_trend_sheet(wb, fmt, trend)
-            _write_about_sheet(wb, fmt, cons, info, n)
+            cut = [f"“{s.name}”超出工作表的最大行数（{s.rows.max_row:,} 行），其后 {s.rows.dropped:,} 行未列出"
+                   for s in self.row_sheets if s.rows.dropped]
+            if cut:
+                info = dataclasses.replace(info, notes=[*info.notes, *cut])
+            self.notes = cut
+            _write_about_sheet(wb, fmt, cons, info, n + self.findings.rows.dropped)
             _write_lists_sheet(wb)
             self.closed = True
             wb.close()
