@@ -103,7 +103,7 @@ def write_results(results: list[dict], path: Path) -> None:
         "",
         f"Measured by `python3 benchmarks/bench.py` on {platform.machine()} Linux, {cpu} CPU cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}. The machine was shared with other work, so "
-        "numbers vary by ±20 % between runs; the best of the repeats is shown.",
+        "numbers vary by ±20 % between runs; the best of the repeats is shown, every run beside it.",
         "",
         "Workbooks: generated from the unit template by `benchmarks/generate.py` (40 distinct workbooks of 29 "
         "indicators covering every rule kind, long header text, actuals and budget filled, every fifth with "
@@ -114,14 +114,15 @@ def write_results(results: list[dict], path: Path) -> None:
         "(python-calamine), checks, scoring, ranking, and writing the whole summary (汇总, 指标明细, 问题清单, "
         "未提交, 图表, 说明). Peak memory is max RSS from getrusage: the parent, and the largest worker process.",
         "",
-        "| N workbooks | wall (s) | files/s | peak RSS parent (MB) | peak RSS per worker (MB) | openpyxl pipeline (s) "
-        "| speed-up |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| N workbooks | wall (s) | every run (s) | files/s | peak RSS parent (MB) | peak RSS per worker (MB) "
+        "| openpyxl pipeline (s) | speed-up |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         opx = f"{r['openpyxl_wall']:.1f}" + (f" (extrapolated from {r['openpyxl_files']} files)"
                                              if r["openpyxl_sampled"] else "")
-        lines.append(f"| {r['n']:,} | {r['wall']:.2f} | {r['files_per_s']:.0f} | {r['self_mb']:.0f} | "
+        every = " / ".join(f"{w:.2f}" for w in r["runs"])
+        lines.append(f"| {r['n']:,} | {r['wall']:.2f} | {every} | {r['files_per_s']:.0f} | {r['self_mb']:.0f} | "
                      f"{r['worker_mb']:.0f} | {opx} | {r['ratio']:.1f}× |")
     lines += [
         "",
