@@ -184,3 +184,24 @@ def test_rows_past_the_sheet_end_are_counted_and_reported(folder, tmp_path, monk
     res = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(tmp_path / "cli.xlsx")])
     assert res.exit_code == 0, res.output
     assert f"注意：“{layout.CONS_DETAIL_SHEET}”超出工作表的最大行数" in res.output
+
+
+def test_a_unit_whose_rows_cannot_be_rendered_becomes_an_unreadable_row(folder, tmp_path, monkeypatch):
+    from xlsxtools.consolidate import runner, summary
+
+    real = summary.detail_rows
+
+    def failing(u, detail):
+        if u.unit_name == ZW:
+            raise ValueError("boom")
+        return real(u, detail)
+
+    monkeypatch.setattr(summary, "detail_rows", failing)
+    out = tmp_path / "s.xlsx"
+    rep = runner.consolidate([folder], out, jobs=1, config=Config())
+    _, rows = table_rows(out, layout.CONS_SUMMARY_SHEET)
+    bad = next(r for r in rows if r["文件"].endswith("zhengwu_2026.xlsx"))
+    assert bad["状态"] == "无法读取" and "写入汇总时出错" in bad["说明"] and "boom" in bad["说明"]
+    assert rep.units >= 2  # the other units are consolidated
+    _, detail = table_rows(out, layout.CONS_DETAIL_SHEET)
+    assert detail and ZW not in {r["单位名称"] for r in detail}

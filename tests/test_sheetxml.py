@@ -338,3 +338,8 @@ def test_spool_keeps_no_row_past_the_last_one():
         spool.close()
     assert (spool.count, spool.dropped, spool.next_row) == (3, 3, 6)
     assert data.count("<row ") == 3 and 'r="5"' in data and 'r="6"' not in data
+
+
+def test_a_lone_surrogate_cannot_break_a_row():
+    row = render_row(("a\udc80b",)).decode("utf-8")
+    assert "<t>a?b</t>" in row

@@ -178,7 +178,13 @@ def _work(path: str) -> UnitResult:
 
     assert _CONFIG is not None
     result, detail = evaluate_path(path, _CONFIG, digests=_DIGESTS)
-    return pack(result, detail, render_rows(result, detail), with_detail=_DETAIL)
+    try:
+        rows = render_rows(result, detail)
+    except Exception as exc:  # a value the summary cannot hold must not stop the other units
+        result, detail = unreadable_result(path, "W004", f"写入汇总时出错（{type(exc).__name__}: {exc}）",
+                                           mtime=result.mtime, size=result.size)
+        rows = render_rows(result, detail)
+    return pack(result, detail, rows, with_detail=_DETAIL)
 
 
 def _approve(path: str) -> tuple[str, float, Any]:

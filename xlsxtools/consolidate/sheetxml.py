@@ -126,7 +126,7 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
             if s:
                 add(f'{_REFS[c]} t="inlineStr"><is>{text_xml(s)}</is></c>')
     add("</row>")
-    return "".join(parts).encode("utf-8")
+    return "".join(parts).encode("utf-8", "replace")  # a lone surrogate cannot be stored: "?"
 
 
 class RowSpool:
