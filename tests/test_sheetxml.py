@@ -288,7 +288,7 @@ def test_libreoffice_reads_a_spliced_summary(tmp_path):
     out = tmp_path / "summary.xlsx"
     runner.consolidate([units], out, jobs=1, config=Config())
     sheets = [layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET]
-    score_col = sheetxml._col_letter(1 + next(i for i, c in enumerate(layout.CONS_DETAIL_COLUMNS)
+    score_col = layout.col_letter(1 + next(i for i, c in enumerate(layout.CONS_DETAIL_COLUMNS)
                                               if c.key == "score"))
     got = libreoffice.run_uno(LO_READ, {"path": str(out), "sheets": sheets,
                                         "format_cells": [f"{score_col}3", f"{score_col}4"]})
@@ -298,7 +298,7 @@ def test_libreoffice_reads_a_spliced_summary(tmp_path):
         assert len(lo) == len(cal) > 10, name
         for r, (lo_row, cal_row) in enumerate(zip(lo, cal, strict=True)):
             for c, ((kind, value), want) in enumerate(zip(lo_row, cal_row, strict=False)):
-                where = f"{name}!{sheetxml._col_letter(c + 1)}{r + 1}"
+                where = f"{name}!{layout.col_letter(c + 1)}{r + 1}"
                 assert kind != "FORMULA", where
                 if isinstance(want, str) and want:
                     assert (kind, value) == ("TEXT", want), where

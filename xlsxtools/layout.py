@@ -130,6 +130,14 @@ def col_letter(index: int) -> str:
     return letters
 
 
+def col_index(letters: str) -> int:
+    """Column letters → 1-based index (A → 1, AA → 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 TARGET_COLUMNS: tuple[Column, ...] = (
     Column("level1", "一级指标", 11, "从下拉列表选择一级指标：成本指标、产出指标、效益指标、满意度指标。"),
     Column("level2", "二级指标", 13, "从下拉列表选择二级指标；可选项取决于本行的一级指标。"),

@@ -25,6 +25,8 @@ from datetime import date, datetime
 from typing import IO, Any
 from xml.etree import ElementTree
 
+from xlsxtools.layout import col_index, col_letter
+
 #: Placeholder for the row number inside a rendered row (the parent replaces it).
 ROW_MARK = b"\x00"
 #: Placeholders for the style of a number cell shown as "0.00" and of a date cell (:func:`splice`
@@ -40,16 +42,8 @@ MAX_ROW = 1_048_576
 _INF = float("inf")
 
 
-def _col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 #: Cell references with the row placeholder, by 0-based column (enough for any summary sheet).
-_REFS = [f'<c r="{_col_letter(i + 1)}\x00"' for i in range(64)]
+_REFS = [f'<c r="{col_letter(i + 1)}\x00"' for i in range(64)]
 
 _ESCAPE_XLSX = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -218,23 +212,16 @@ def _add_styles(styles: bytes) -> tuple[bytes, dict[bytes, bytes]]:
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def _dimension(head: bytes, spool: RowSpool) -> bytes:
     m = _DIMENSION.search(head)
     if m is None:
         return head
-    last_col = _col_number(m.group(3) or m.group(1))
+    last_col = col_index((m.group(3) or m.group(1)).decode("ascii"))
     last_row = int(m.group(4) or m.group(2))
     if spool.count:
         last_col = max(last_col, spool.columns)
         last_row = max(last_row, spool.next_row - 1)
-    ref = b'<dimension ref="%s%s:%s%d"/>' % (m.group(1), m.group(2), _col_letter(last_col).encode(), last_row)
+    ref = b'<dimension ref="%s%s:%s%d"/>' % (m.group(1), m.group(2), col_letter(last_col).encode(), last_row)
     return head[:m.start()] + ref + head[m.end():]
 
 

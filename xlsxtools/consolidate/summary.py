@@ -122,9 +122,8 @@ class _RowSheet(_Sheet):
     """A sheet whose data rows arrive rendered (:mod:`sheetxml`): XlsxWriter writes its title,
     header and settings, the rows go to a spool and are spliced in when the file is written."""
 
-    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
-                 number_formats: dict[str, str] | None = None) -> None:
-        super().__init__(wb, fmt, name, title, columns, number_formats)
+    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...]) -> None:
+        super().__init__(wb, fmt, name, title, columns)
         self.name = name
         self.rows = RowSpool(first_row=self.row + 1, columns=len(columns))
 
@@ -289,8 +288,9 @@ def render_rows(u: UnitResult, detail: UnitDetail) -> Rows:
 
 
 def _detail_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
+    """指标明细; its number formats are those of the rendered rows (DETAIL_NUMBER_COLUMNS)."""
     return _RowSheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）",
-                  layout.CONS_DETAIL_COLUMNS, {"weight": "score", "score": "score"})
+                     layout.CONS_DETAIL_COLUMNS)
 
 
 def detail_order(units: Iterable[UnitResult]) -> list[UnitResult]:
@@ -313,7 +313,7 @@ def _severity_label(sev: str) -> str:
 
 def _findings_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
     return _RowSheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）",
-                  layout.CONS_FINDINGS_COLUMNS)
+                     layout.CONS_FINDINGS_COLUMNS)
 
 
 def _write_findings_sheet(sheet: _RowSheet, wb: Any, cons: Consolidation) -> int:

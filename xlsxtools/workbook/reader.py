@@ -75,13 +75,6 @@ def cell_at(grid: Grid, row: int, col: int) -> Any:
     return None
 
 
-def col_index(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def split_cell(ref: str) -> tuple[str, int]:
     m = re.match(r"([A-Z]+)(\d+)$", ref)
     assert m, ref
@@ -218,8 +211,8 @@ def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[F
     grid = wb.grid(layout.LISTS_SHEET)
     mcol, mrow = split_cell(layout.MARKER_CELL)
     vcol, vrow = split_cell(layout.VERSION_CELL)
-    marker = clean(cell_at(grid, mrow, col_index(mcol)))
-    version = clean(cell_at(grid, vrow, col_index(vcol))) or None
+    marker = clean(cell_at(grid, mrow, layout.col_index(mcol)))
+    version = clean(cell_at(grid, vrow, layout.col_index(vcol))) or None
     if marker != layout.VERSION_MARKER:
         findings.append(finding("W002", f"「{layout.LISTS_SHEET}」表没有模板标记，无法确认模板版本，按当前版本读取",
                                 Origin(file=str(path), sheet=layout.LISTS_SHEET, row=mrow,

@@ -100,15 +100,8 @@ def _merge(ws: Worksheet, first_col: str, row: int, last_col: str, *, border: An
         _style_range(ws, ref, border=border)
 
 
-def _col_index(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _width_between(widths: dict[str, float], first: str, last: str) -> float:
-    return sum(widths.get(layout.col_letter(i), 8.43) for i in range(_col_index(first), _col_index(last) + 1))
+    return sum(widths.get(layout.col_letter(i), 8.43) for i in range(layout.col_index(first), layout.col_index(last) + 1))
 
 
 def _text_lines(text: str, width: float) -> int:
@@ -219,7 +212,7 @@ def _targets_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
     _title(ws, st, layout.TARGETS_TITLE, last_col)
 
     # Header block: label (A:B), value (C:last).
-    label_end = layout.col_letter(_col_index(layout.HEADER_VALUE_COL) - 1)
+    label_end = layout.col_letter(layout.col_index(layout.HEADER_VALUE_COL) - 1)
     value_width = _width_between(widths, layout.HEADER_VALUE_COL, last_col)
     for f in layout.HEADER_FIELDS:
         row = layout.HEADER_ROW[f.key]
@@ -282,12 +275,12 @@ def _targets_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
         row = int(label_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         slot = j % len(slots)
         label_col, value_col = slots[slot]
-        value_end = layout.col_letter(_col_index(slots[slot + 1][0]) - 1) if slot + 1 < len(slots) else last_col
+        value_end = layout.col_letter(layout.col_index(slots[slot + 1][0]) - 1) if slot + 1 < len(slots) else last_col
         label = ws[label_ref]
         label.value = f.title
         label.font = st.bold
         label.alignment = st.left
-        _merge(ws, label_col, row, layout.col_letter(_col_index(value_col) - 1))
+        _merge(ws, label_col, row, layout.col_letter(layout.col_index(value_col) - 1))
         value = ws[value_ref]
         value.font = st.body
         value.alignment = st.left
@@ -334,7 +327,7 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
     lcol = layout.ACTUALS_UNIT_LABEL_CELL.rstrip("0123456789")
     vcol = layout.ACTUALS_UNIT_VALUE_CELL.rstrip("0123456789")
     urow = int(layout.ACTUALS_UNIT_VALUE_CELL[len(vcol):])
-    _merge(ws, lcol, urow, layout.col_letter(_col_index(vcol) - 1), border=st.border)
+    _merge(ws, lcol, urow, layout.col_letter(layout.col_index(vcol) - 1), border=st.border)
     value = ws[layout.ACTUALS_UNIT_VALUE_CELL]
     name_cell = f"{layout.HEADER_VALUE_COL}{layout.HEADER_ROW['name']}"
     value.value = _link(layout.TARGETS_SHEET, name_cell)
