@@ -176,8 +176,13 @@ def test_dimension_and_styles_are_extended(pair):
 
 
 def test_render_row_values():
-    row = render_row(("=", 1, 2.5, None, "", math.nan, True, Decimal("1.25"), time(8, 0), date(1899, 12, 31)),
-                     frozenset({1})).decode()
+    import enum
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    row = render_row(("=", 1, 2.5, None, "", math.nan, True, Decimal("1.25"), time(8, 0), date(1899, 12, 31),
+                      Level.HIGH), frozenset({1, 10})).decode()
     assert row.startswith('<row r="\x00">') and row.endswith("</row>")
     assert '<c r="A\x00" t="inlineStr"><is><t>=</t></is></c>' in row
     assert '<c r="B\x00" s="\x01"><v>1</v></c>' in row
@@ -185,6 +190,7 @@ def test_render_row_values():
     assert 'r="D' not in row and 'r="E' not in row and 'r="F' not in row  # None, "" and NaN stay empty
     assert "<t>是</t>" in row and "<t>1.25</t>" in row and "<t>08:00:00</t>" in row
     assert "<t>1899-12-31</t>" in row  # before Excel's first date: text
+    assert '<c r="K\x00" s="\x01"><v>3</v></c>' in row  # an int subclass is a number
     assert "<f>" not in row
 
 

@@ -83,6 +83,18 @@ def excel_serial(v: date) -> float | None:
     return days + 1 if days >= 60 else days  # Excel counts a 29 February 1900
 
 
+_NUMBER_STYLE = f' s="{NUMBER_MARK.decode()}"'
+_DATE_STYLE = f' s="{DATE_MARK.decode()}"'
+
+
+def _text_cell(c: int, s: str) -> str:
+    return f'{_REFS[c]} t="inlineStr"><is>{text_xml(s)}</is></c>'
+
+
+def _number_cell(c: int, v: float, style: str) -> str:
+    return f"{_REFS[c]}{style}><v>{v:.16G}</v></c>"
+
+
 def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> bytes:
     """One ``<row>`` of ``values`` (column A first), its row number left as :data:`ROW_MARK`.
 
@@ -92,33 +104,29 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
     """
     if len(values) > len(_REFS):
         raise ValueError(f"too many columns for a summary row: {len(values)}")
-    parts = ['<row r="\x00">']
+    parts = [f'<row r="{ROW_MARK.decode()}">']
     add = parts.append
     for c, v in enumerate(values):
         t = type(v)
-        if t is str:
+        if t is str:  # the common cases first, by exact type
             if v:
-                add(f'{_REFS[c]} t="inlineStr"><is>{text_xml(v)}</is></c>')
+                add(_text_cell(c, v))
         elif t is float or t is int:
             if v == v and v != _INF and v != -_INF:
-                style = ' s="\x01"' if c in number_cols else ""
-                add(f"{_REFS[c]}{style}><v>{v:.16G}</v></c>")
+                add(_number_cell(c, v, _NUMBER_STYLE if c in number_cols else ""))
         elif v is None:
             continue
         elif isinstance(v, bool):
-            add(f'{_REFS[c]} t="inlineStr"><is>{text_xml("是" if v else "否")}</is></c>')
+            add(_text_cell(c, "是" if v else "否"))
         elif isinstance(v, date):
             serial = excel_serial(v)
-            if serial is None:
-                add(f'{_REFS[c]} t="inlineStr"><is>{text_xml(v.isoformat())}</is></c>')
-            else:
-                add(f'{_REFS[c]} s="\x02"><v>{serial:.16G}</v></c>')
-        elif isinstance(v, int | float):  # subclasses (numpy scalars, IntEnum …)
-            return render_row([*values[:c], float(v), *values[c + 1:]], number_cols)
-        else:
-            s = str(v)
-            if s:
-                add(f'{_REFS[c]} t="inlineStr"><is>{text_xml(s)}</is></c>')
+            add(_text_cell(c, v.isoformat()) if serial is None else _number_cell(c, serial, _DATE_STYLE))
+        elif isinstance(v, int | float):  # subclasses (IntEnum, numpy scalars …)
+            f = float(v)
+            if f == f and f != _INF and f != -_INF:
+                add(_number_cell(c, f, _NUMBER_STYLE if c in number_cols else ""))
+        elif s := str(v):
+            add(_text_cell(c, s))
     add("</row>")
     return "".join(parts).encode("utf-8", "replace")  # a lone surrogate cannot be stored: "?"
 
