@@ -146,6 +146,9 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
     """Every worksheet of a workbook → its rows (sheet name → rows), in workbook order."""
     import python_calamine as pc
 
+    from xlsxtools.workbook.preflight import check_workbook
+
+    check_workbook(path)  # limits and extents before calamine sees the bytes
     data = read_bytes(path)
     is_xls = _check_ole_workbook(path, data[:8])
     if not is_xls and not data.startswith(_ZIP_MAGIC):
@@ -202,7 +205,10 @@ def read_docx(path: Path) -> list[SourceRow]:
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - dependency of the package
         raise UnreadableFile("未安装 python-docx，无法读取 .docx 文件", file=str(path)) from exc
+    from xlsxtools.workbook.preflight import check_package
+
     head = read_bytes(path)[:8]
+    check_package(path)  # unpacked-size limits before python-docx parses the XML
     if head.startswith(_OLE_MAGIC):
         raise UnreadableFile("Word 文档有打开密码（已加密）或是旧的 .doc 格式，无法读取", file=str(path),
                              hint="请去掉密码并另存为 .docx 后再导入")

@@ -19,9 +19,9 @@ from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
 from xlsxtools.model import ActualEntry, Actuals, Finding, Indicator, Origin, TargetTable, UnitInfo, UnitWorkbook
 from xlsxtools.normalize import clean, key, normalize_type, parse_number
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+#: Every command reads the same workbook formats (a unit workbook saved as .xls still reads; only
+#: the writing commands need .xlsx/.xlsm).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 Grid = list[list[Any]]
 #: Footer labels are short ("业务股室审核："); longer cells are never tested as labels.
@@ -33,36 +33,33 @@ FOOTER_LABEL_MAX = 12
 # ---------------------------------------------------------------------------------------------
 
 
-def sniff(path: Path) -> None:
-    """Raise UnreadableFile with a precise reason for files that are not a readable .xlsx/.xlsm."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError as exc:
-        raise UnreadableFile("文件不存在", file=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise UnreadableFile("这是一个文件夹，不是工作簿", file=str(path)) from exc
-    except OSError as exc:
-        raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", file=str(path)) from exc
-    if size == 0:
-        raise UnreadableFile("文件是空的（0 字节）", file=str(path))
-    if head.startswith(OLE_MAGIC):
-        raise UnreadableFile(
-            "文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取",
-            file=str(path), hint="请在 Excel 中取消打开密码并另存为 .xlsx/.xlsm")
-    if not head.startswith(ZIP_MAGIC):
-        raise UnreadableFile("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）", file=str(path))
+def sniff(path: Path) -> str:
+    """Raise UnreadableFile with a precise reason for files that are not a readable workbook or
+    would cost more than the limits (preflight); returns the format found by content."""
+    from xlsxtools.workbook.preflight import check_workbook, current_limits
+
+    return check_workbook(path, current_limits())
 
 
 def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
     import python_calamine
 
-    sniff(path)
+    kind = sniff(path)
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
+        if kind == "xlsx" and path.suffix.lower() in (".xlsx", ".xlsm"):
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as fh:  # calamine picks the format from the content, not the name
+            return python_calamine.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises its own error types
-        raise UnreadableFile(f"工作簿已损坏，无法读取（{type(exc).__name__}: {exc}）", file=str(path)) from exc
+        if type(exc).__name__ == "PasswordError":
+            raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
+                                 hint="请在 Excel 中去掉打开密码后另存为 .xlsx/.xlsm") from exc
+        raise UnreadableFile(f"工作簿已损坏，无法读取（{_short(exc)}）", file=str(path)) from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text[:200]}"
 
 
 def cell_at(grid: Grid, row: int, col: int) -> Any:
@@ -95,7 +92,8 @@ class CalamineSource:
             try:
                 self._sheets[name] = self.wb.get_sheet_by_name(name)
             except Exception as exc:
-                raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
+                raise UnreadableFile(f"无法读取工作表「{name}」（{_short(exc)}）", file=str(self.path),
+                                     sheet=name) from exc
         return self._sheets[name]
 
     def grid(self, name: str) -> Grid:
@@ -103,7 +101,8 @@ class CalamineSource:
         try:
             return sheet.to_python(skip_empty_area=False)
         except Exception as exc:
-            raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
+            raise UnreadableFile(f"无法读取工作表「{name}」的单元格（{_short(exc)}）", file=str(self.path),
+                                 sheet=name) from exc
 
     def merged(self, name: str) -> list:
         try:
@@ -269,10 +268,13 @@ def read_indicators(grid: Grid, path: Path, merged: list,
     letters = {f: layout.col_letter(c) for f, c in cols.items()}
     footer_keys = {key(t) for f in layout.FOOTER_FIELDS for t in f.titles}
     # Merged ranges that start in the level-1/level-2 columns: continuation rows take the top value.
+    # Only the part of a range inside the grid and the grid's columns matters (a merge may span
+    # the whole sheet: never expand beyond what was read).
     merged_from: dict[tuple[int, int], tuple[int, int]] = {}
+    last_col = max((c for c in cols.values()), default=0)
     for (r0, c0), (r1, c1) in merged:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, last_col - 1) + 1):
                 if (r, c) != (r0, c0):
                     merged_from[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
 
@@ -512,8 +514,8 @@ def read_unit_workbook(path: str | Path) -> UnitWorkbook:
     """Read a unit workbook made from the template: header, indicators, footer and actuals."""
     p = Path(path)
     if p.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx 或 .xlsm",
-                             file=str(p))
+        raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx、.xlsm"
+                             "（也可读取 .xls、.xlsb、.ods）", file=str(p))
     return read_unit(CalamineSource(p), str(p))
 
 
