@@ -34,3 +34,27 @@ def describe(text: str) -> str | None:
     if not found:
         return None
     return f"含有工作簿不能保存的字符（{'、'.join(found[:5])}{'…' if len(found) > 5 else ''}），已替换为 �"
+
+
+#: Numbers a writer stores as numbers; beyond (or NaN, infinities) they are written as text.
+MAX_CELL_NUMBER = 10**15
+
+
+def cell_value(value: object) -> object:
+    """A value any .xlsx writer can store: text cleaned (:func:`xml_safe`), numbers that are not
+    finite or have more than 15 digits as their text, everything else unchanged."""
+    t = type(value)
+    if t is str:
+        return xml_safe(value)  # type: ignore[arg-type]
+    if t is float:
+        if value != value or not -MAX_CELL_NUMBER < value < MAX_CELL_NUMBER:  # type: ignore[operator]
+            return repr(value)
+        return value
+    if t is int:
+        if -MAX_CELL_NUMBER < value < MAX_CELL_NUMBER:  # type: ignore[operator]
+            return value
+        bits = value.bit_length()  # type: ignore[attr-defined]
+        return str(value) if bits < 4000 else f"（{int(bits * 0.30103) + 1} 位数字）"
+    if isinstance(value, str):
+        return xml_safe(value)
+    return value

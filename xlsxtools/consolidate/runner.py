@@ -202,6 +202,16 @@ def _failed_unit(path: str, reason: str) -> UnitResult:
     return pack(result, detail, render_rows(result, detail), with_detail=_DETAIL)
 
 
+def _xml_safe_texts(res: UnitResult) -> None:
+    """The texts of a result as the summary can hold them (a file name may carry any character)."""
+    from xlsxtools.xmlsafe import xml_safe
+
+    for name in ("path", "reason", "unit_name", "year", "note"):
+        v = getattr(res, name)
+        if v:
+            setattr(res, name, xml_safe(v))
+
+
 def _failed_approve(path: str, reason: str) -> tuple[str, float, Any]:
     return path, 0.0, reason
 
@@ -402,7 +412,9 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
             names = text.splitlines()
     from xlsxtools.normalize import clean
 
-    out = [clean(n) for n in names if clean(n)]
+    from xlsxtools.xmlsafe import xml_safe
+
+    out = [xml_safe(clean(n)) for n in names if clean(n)]
     if out and out[0] in ("单位名称", "单位", "部门（单位）名称", "部门(单位)名称", "名称"):
         out = out[1:]
     return out
@@ -442,6 +454,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     from xlsxtools import __version__
     from xlsxtools.config import load_config
     from xlsxtools.consolidate.history import check_period
+    from xlsxtools.xmlsafe import xml_safe
 
     t0 = time.perf_counter()
     config = config or load_config()
@@ -462,7 +475,9 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                    roster=os.fspath(roster) if roster is not None else None,
                    history=os.fspath(history) if history is not None else None,
                    jobs=jobs_used if len(found.files) >= PARALLEL_MIN_FILES else 1,
-                   skipped_files=list(found.skipped_files), limits=config.limits.describe())
+                   skipped_files=[(xml_safe(p), why) for p, why in found.skipped_files],
+                   limits=config.limits.describe())
+    info.folders = [xml_safe(f) for f in info.folders]
     if base is not None:
         info.notes.extend(base.notes)
 
@@ -492,6 +507,7 @@ def _run(found: Discovery, out: Path, info: RunInfo, base: Baseline | None, rost
                 for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
                                         label="读取工作簿", detail=need_detail,
                                         digests=base is not None, on_fail=_failed_unit):
+                    _xml_safe_texts(res)
                     if res.detail_blob is not None:
                         res.detail_ref = spool.put(res.detail_blob)
                         res.detail_blob = None

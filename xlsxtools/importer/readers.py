@@ -219,13 +219,18 @@ def read_docx(path: Path) -> list[SourceRow]:
     rows: list[SourceRow] = []
     tables = 0
     paragraphs = 0
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            tables += 1
-            rows.extend(_table_rows(block, tables, str(path)))
-        else:
-            paragraphs += 1
-            rows.append(SourceRow([cell_text(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+    try:
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                tables += 1
+                rows.extend(_table_rows(block, tables, str(path)))
+            else:
+                paragraphs += 1
+                rows.append(SourceRow([cell_text(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # malformed table XML
+        where = f"第 {tables} 个表格" if tables else "正文"
+        raise UnreadableFile(f"Word 文档{where}的结构有误，无法读取（{_short(exc)}）", file=str(path),
+                             hint="请在 Word 中检查该表格的合并单元格，另存后再导入") from exc
     if not tables:
         raise UnreadableFile("Word 文档中没有表格，找不到指标表", file=str(path))
     return rows

@@ -38,10 +38,9 @@ def open_workbook(path: str | Path) -> Any:
 
 def write_value(cell: Any, value: Any) -> None:
     """Write a literal value: strings are always text (a "=" symbol never becomes a formula)."""
-    if isinstance(value, str):
-        from xlsxtools.xmlsafe import xml_safe
+    from xlsxtools.xmlsafe import cell_value
 
-        value = xml_safe(value)
+    value = cell_value(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -36,6 +36,15 @@ from pathlib import Path
 from xlsxtools.config import Limits
 from xlsxtools.errors import UnreadableFile
 
+
+class OverLimit(UnreadableFile):
+    """The file exceeds a [limits] setting (finding W005)."""
+
+
+class NotRegularFile(UnreadableFile):
+    """A FIFO, device, socket, folder, symlink loop or broken symlink (finding W006)."""
+
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _MB = 1024 * 1024
@@ -97,10 +106,10 @@ def _kind(mode: int) -> str:
 def _open_error(path: Path, exc: OSError) -> UnreadableFile:
     file = str(path)
     if exc.errno == errno.ELOOP:
-        return UnreadableFile("符号链接形成循环（链接最终指向自身），无法读取", file=file)
+        return NotRegularFile("符号链接形成循环（链接最终指向自身），无法读取", file=file)
     if exc.errno == errno.ENOENT:
         if os.path.lexists(path):
-            return UnreadableFile("符号链接指向的文件不存在", file=file)
+            return NotRegularFile("符号链接指向的文件不存在", file=file)
         return UnreadableFile("文件不存在", file=file)
     if exc.errno == errno.EISDIR:
         return UnreadableFile("这是一个文件夹，不是文件", file=file)
@@ -117,7 +126,7 @@ def regular_stat(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     except OSError as exc:
         raise _open_error(p, exc) from exc
     if not stat.S_ISREG(st.st_mode):
-        raise UnreadableFile(_kind(st.st_mode), file=str(p))
+        raise NotRegularFile(_kind(st.st_mode), file=str(p))
     _check_size(p, st.st_size, limits or current_limits())
     return st
 
@@ -126,7 +135,7 @@ def _check_size(p: Path, size: int, limits: Limits) -> None:
     if size == 0:
         raise UnreadableFile("文件是空的（0 字节）", file=str(p))
     if size > limits.file_mb * _MB:
-        raise UnreadableFile(f"文件过大（{size / _MB:.1f} MB，上限 {limits.file_mb} MB），未读取", file=str(p),
+        raise OverLimit(f"文件过大（{size / _MB:.1f} MB，上限 {limits.file_mb} MB），未读取", file=str(p),
                              hint="上限可在 xlsxtools.toml 的 [limits] file_mb 中调整")
 
 
@@ -142,7 +151,7 @@ def open_regular(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise UnreadableFile(_kind(st.st_mode), file=str(p))
+            raise NotRegularFile(_kind(st.st_mode), file=str(p))
         _check_size(p, st.st_size, limits or current_limits())
     except BaseException:
         os.close(fd)
@@ -160,7 +169,7 @@ def read_regular(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     except OSError as exc:
         raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
     if len(data) > limits.file_mb * _MB:
-        raise UnreadableFile(f"文件过大（上限 {limits.file_mb} MB），未读取", file=str(path))
+        raise OverLimit(f"文件过大（上限 {limits.file_mb} MB），未读取", file=str(path))
     return data
 
 
@@ -190,13 +199,38 @@ def check_zip(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
         size = info.file_size
         total += size
         if size > limits.part_mb * _MB:
-            raise UnreadableFile(f"压缩包中的部件「{info.filename}」解压后过大（{_mb(size)}，上限 {limits.part_mb} MB），"
+            raise OverLimit(f"压缩包中的部件「{info.filename}」解压后过大（{_mb(size)}，上限 {limits.part_mb} MB），"
                                  "可能是压缩炸弹，未读取", file=file)
         if size > _RATIO_MIN_BYTES and size > limits.ratio * max(info.compress_size, 1):
-            raise UnreadableFile(f"压缩包中的部件「{info.filename}」压缩比异常（{size // max(info.compress_size, 1)}:1，"
+            raise OverLimit(f"压缩包中的部件「{info.filename}」压缩比异常（{size // max(info.compress_size, 1)}:1，"
                                  f"上限 {limits.ratio}:1），可能是压缩炸弹，未读取", file=file)
     if total > limits.total_mb * _MB:
-        raise UnreadableFile(f"工作簿解压后过大（{_mb(total)}，上限 {limits.total_mb} MB），未读取", file=file)
+        raise OverLimit(f"工作簿解压后过大（{_mb(total)}，上限 {limits.total_mb} MB），未读取", file=file)
+
+
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_HEAD_OK: set[tuple[str, int, int]] = set()
+
+
+def check_no_dtd(zf: zipfile.ZipFile, file: str) -> None:
+    """Refuse XML parts that declare a DTD: entity expansion ("billion laughs") would blow up any
+    parser that honours it, and no Office or OpenDocument file needs one."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        key = (info.filename, info.CRC, info.file_size)
+        if key in _HEAD_OK:
+            continue
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(4096)
+        except Exception as exc:
+            raise UnreadableFile(f"工作簿已损坏，无法读取（部件「{info.filename}」：{_short(exc)}）", file=file) from exc
+        if _DTD.search(head):
+            raise UnreadableFile(f"部件「{info.filename}」含有 DTD/实体声明（可能是 XML 炸弹），未读取", file=file)
+        if len(_HEAD_OK) > 4096:
+            _HEAD_OK.clear()
+        _HEAD_OK.add(key)
 
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits):
@@ -211,7 +245,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limit
                     return
                 read += len(chunk)
                 if read > budget:
-                    raise UnreadableFile(f"压缩包中的部件「{info.filename}」解压后超过上限 {limits.part_mb} MB"
+                    raise OverLimit(f"压缩包中的部件「{info.filename}」解压后超过上限 {limits.part_mb} MB"
                                          "（与目录中记录的大小不符），未读取", file=file)
                 yield chunk
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
@@ -274,16 +308,16 @@ class Extent:
         if self.declared is not None:
             r, c = self.declared
             if r * c > limits.cells:
-                raise UnreadableFile(
+                raise OverLimit(
                     f"声明的使用区域过大（到 {col_name(c)}{r}，{r:,} 行 × {c:,} 列，上限 {limits.cells:,} 个单元格），未读取",
                     file=file, sheet=sheet)
         if self.rows * max(self.cols, 1) > limits.cells:
-            raise UnreadableFile(
+            raise OverLimit(
                 f"单元格位置过远（最远到 {col_name(self.cols)}{self.rows}，{self.rows:,} 行 × {self.cols:,} 列，"
                 f"上限 {limits.cells:,} 个单元格），未读取", file=file, sheet=sheet,
                 hint="请删除远处的单元格或另存为只含表格区域的工作簿")
         if self.merged_area > limits.merged_cells:
-            raise UnreadableFile(f"合并单元格覆盖的范围过大（{self.merged:,} 个合并区域共 {self.merged_area:,} 个单元格，"
+            raise OverLimit(f"合并单元格覆盖的范围过大（{self.merged:,} 个合并区域共 {self.merged_area:,} 个单元格，"
                                  f"上限 {limits.merged_cells:,}），未读取", file=file, sheet=sheet)
 
     def merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
@@ -372,7 +406,7 @@ def _check_counts(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits:
     for m in _COUNT.finditer(start):
         n = int(m.group(2))
         if n > limits.shared_strings:
-            raise UnreadableFile(f"{what}声明的数量异常（{m.group(1).decode()}={n:,}，上限 {limits.shared_strings:,}），未读取",
+            raise OverLimit(f"{what}声明的数量异常（{m.group(1).decode()}={n:,}，上限 {limits.shared_strings:,}），未读取",
                                  file=file)
 
 
@@ -457,7 +491,7 @@ def _check_xlsb(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
                 if t == 159 and size >= 8:  # BrtBeginSst: cstTotal, cstUnique
                     total, unique = struct.unpack_from("<2I", data, i)
                     if max(total, unique) > limits.shared_strings:
-                        raise UnreadableFile(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
+                        raise OverLimit(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
                                              f"{limits.shared_strings:,}），未读取", file=file)
                     break
 
@@ -545,7 +579,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
             if name is None:
                 raise UnreadableFile("不是 Excel 工作簿（OLE 文件中没有工作簿数据，可能是 Word 文档或已损坏）", file=file)
             if ole.get_size(name) > limits.part_mb * _MB:
-                raise UnreadableFile(f"工作簿数据过大（{_mb(ole.get_size(name))}，上限 {limits.part_mb} MB），未读取", file=file)
+                raise OverLimit(f"工作簿数据过大（{_mb(ole.get_size(name))}，上限 {limits.part_mb} MB），未读取", file=file)
             data = ole.openstream(name).read()
     except UnreadableFile:
         raise
@@ -583,7 +617,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
         elif t == 0x00FC and size >= 8:  # SST: cstTotal, cstUnique
             total, unique = struct.unpack_from("<2I", data, body)
             if max(total, unique) > limits.shared_strings:
-                raise UnreadableFile(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
+                raise OverLimit(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
                                      f"{limits.shared_strings:,}），未读取", file=file)
     if sheet_no:
         ext.check(file, f"第 {sheet_no} 个工作表", limits)
@@ -592,6 +626,23 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
 # ---------------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------------
+
+
+_GRID_SPAN = re.compile(rb'<w:gridSpan\b[^>]*?w:val="([^"]*)"')
+#: Word tables have at most 63 columns.
+_MAX_SPAN = 63
+
+
+def _check_docx(zf: zipfile.ZipFile, file: str) -> None:
+    """Word table cells that would make python-docx build a huge or impossible grid."""
+    if "word/document.xml" not in zf.NameToInfo:
+        return
+    info = zf.getinfo("word/document.xml")
+    for m in _tokens(_stream(zf, info, file, current_limits()), _GRID_SPAN):
+        v = m.group(1)
+        if not v.isdigit() or not 1 <= int(v) <= _MAX_SPAN:
+            raise UnreadableFile(f"Word 表格中合并单元格的跨列数无效（gridSpan=\"{v.decode('utf-8', 'replace')[:20]}\"），"
+                                 "无法读取表格", file=file, hint="请在 Word 中重新合并或拆分该单元格后另存")
 
 
 def check_package(path: str | os.PathLike[str], limits: Limits | None = None) -> None:
@@ -604,6 +655,8 @@ def check_package(path: str | os.PathLike[str], limits: Limits | None = None) ->
     try:
         with zipfile.ZipFile(p) as zf:
             check_zip(zf, str(p), limits)
+            check_no_dtd(zf, str(p))
+            _check_docx(zf, str(p))
             for info in zf.infolist():  # the directory may lie: stream the XML parts against the limit
                 if info.filename.lower().endswith((".xml", ".rels")):
                     for _ in _stream(zf, info, str(p), limits):
@@ -631,6 +684,7 @@ def check_workbook(path: str | os.PathLike[str], limits: Limits | None = None) -
     try:
         with zipfile.ZipFile(p) as zf:
             check_zip(zf, file, limits)
+            check_no_dtd(zf, file)
             names = zf.NameToInfo
             if "xl/workbook.bin" in names:
                 _check_xlsb(zf, file, limits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,67 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 Grid = list[list[Any]]
 #: Footer labels are short ("业务股室审核："); longer cells are never tested as labels.
 FOOTER_LABEL_MAX = 12
+
+
+# ---------------------------------------------------------------------------------------------
+# Values a computation or a writer cannot take
+# ---------------------------------------------------------------------------------------------
+
+#: Numbers at or beyond this magnitude are not computed with (Excel keeps 15 significant digits).
+MAX_ABS_NUMBER = 1e15
+#: Digits in a text that still reads as a number (beyond: V011, kept as text).
+MAX_NUMBER_DIGITS = 40
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_DIGITS = re.compile(r"[\s+\-]*[\d０-９][\d０-９,，.\s]*[%％]?")
+
+
+def safe_value(v: Any, origin: Origin, field: str, findings: list[Finding], label: str) -> Any:
+    """``v`` as the rest of the program can use it, with a finding on the cell when it changed:
+    XML-illegal characters replaced (V013); NaN, infinities, numbers ≥ 10^15 and texts of more
+    than 40 digits kept as text (V011); bare times and dates outside Excel's range as text (V012)."""
+    t = type(v)
+    if t is str:
+        if _ILLEGAL.search(v):
+            from xlsxtools.xmlsafe import describe, xml_safe
+
+            findings.append(finding("V013", f"{label}{describe(v)}", origin, field))
+            v = xml_safe(v)
+        if len(v) > MAX_NUMBER_DIGITS and _DIGITS.fullmatch(v):
+            findings.append(finding("V011", f"{label}是 {len(v)} 位的数字，超出可计算范围，按文本读取", origin, field))
+        return v
+    if t is float or (t is int and not isinstance(v, bool)):
+        if v != v or v in (_INF, -_INF):
+            findings.append(finding("V011", f"{label}的数值无效（{v}），按文本读取", origin, field))
+            return str(v)
+        if abs(v) >= MAX_ABS_NUMBER:
+            text = f"{v:.6g}" if t is float else (str(v) if v.bit_length() < 128 else f"{float(v):.6g}")
+            findings.append(finding("V011", f"{label}的数值 {text} 超出可计算范围（绝对值应小于 10^15），按文本读取",
+                                    origin, field))
+            return text
+        return v
+    if isinstance(v, time | timedelta):
+        findings.append(finding("V012", f"{label}是时间「{v}」或超出范围的日期（Excel 日期须在 1900-01-01 至 "
+                                        "9999-12-31 之间），按文本读取", origin, field))
+        return str(v)
+    if isinstance(v, date) and not 1900 <= v.year <= 9999:
+        findings.append(finding("V012", f"{label}的日期 {v} 超出 Excel 的范围（1900-01-01 至 9999-12-31），按文本读取",
+                                origin, field))
+        return v.isoformat()
+    return v
+
+
+_INF = float("inf")
+
+
+def _needs_guard(v: Any) -> bool:
+    t = type(v)
+    if t is str:
+        return len(v) > MAX_NUMBER_DIGITS or _ILLEGAL.search(v) is not None
+    if t is float:
+        return v != v or abs(v) >= MAX_ABS_NUMBER
+    if t is int:
+        return abs(v) >= MAX_ABS_NUMBER
+    return t is not bool and t is not datetime and t is not date and v is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,7 +285,8 @@ def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[F
     return version
 
 
-def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = None) -> UnitInfo:
+def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = None,
+                   findings: list[Finding] | None = None) -> UnitInfo:
     info = UnitInfo()
     all_fields = (*layout.HEADER_FIELDS, *layout.FOOTER_FIELDS)
     stop = {key(t) for f in all_fields for t in f.titles}
@@ -234,19 +297,23 @@ def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = 
             continue
         r, c = hit
         value, vc = value_right_of(grid, r, c, stop)
-        text = clean(value)
-        if f.key == "year" and isinstance(value, float):
-            text = str(int(value))
-        setattr(info, f.key, text)
         if vc is None:  # empty value: the cell after the label (and after the label's merged range)
             vc = c + 1
             for (r0, c0), (r1, c1) in merged or []:
                 if r0 + 1 <= r <= r1 + 1 and c0 + 1 <= c <= c1 + 1:
                     vc = c1 + 2
         col = layout.col_letter(vc)
-        info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
+        origin = info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
+        if findings is not None and _needs_guard(value):
+            value = safe_value(value, origin, f.key, findings, f"「{f.titles[0]}」")
+        text = clean(value)
+        if f.key == "year" and isinstance(value, float):
+            text = str(int(value)) if value.is_integer() else clean(value)
+        setattr(info, f.key, text)
     return info
 
+
+_TITLES = {c.key: c.title for c in (*layout.TARGET_COLUMNS, *layout.ACTUAL_COLUMNS)}
 
 #: Short cell text → whether it is a footer label (the same texts recur down the rows and across
 #: the workbooks of a consolidation).
@@ -313,6 +380,9 @@ def read_indicators(grid: Grid, path: Path, merged: list,
             row += 1
             continue
         origin = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=row, columns=letters)
+        for f, v in values.items():
+            if _needs_guard(v):
+                values[f] = safe_value(v, origin, f, findings, f"第 {row} 行「{_TITLES[f]}」")
         raw_type = clean(values.get("type"))
         typ = normalize_type(raw_type)
         if typ is not None and typ != raw_type:
@@ -372,9 +442,12 @@ def read_actuals(wb: CalamineSource | MemorySource, path: Path, indicators: list
         hit = find_label(grid, f.titles, range(1, header_row))
         if hit:
             r, c = hit
-            setattr(actuals, f.key, cell_at(grid, r + 1, c))
-            actuals.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r + 1,
-                                            columns={f.key: layout.col_letter(c)})
+            origin = actuals.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r + 1,
+                                                     columns={f.key: layout.col_letter(c)})
+            v = cell_at(grid, r + 1, c)
+            if _needs_guard(v):
+                v = safe_value(v, origin, f.key, findings, f"「{f.titles[0]}」")
+            setattr(actuals, f.key, v)
     # Rows of the actuals grid, keyed by their offset from the first grid row.
     rows: list[tuple[int, str, Any, str]] = []  # (sheet row, name key, value, reason)
     for r in range(header_row + 1, len(grid) + 1):
@@ -406,8 +479,12 @@ def read_actuals(wb: CalamineSource | MemorySource, path: Path, indicators: list
             r, _, value, reason = rows[idx]
         else:  # empty rows at the end of the sheet are not in the grid calamine returns
             r, value, reason = header_row + 1 + idx, None, ""
-        actuals.entries.append(ActualEntry(value=value, reason=reason,
-                                           origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
+        origin = Origin(file=str(path), sheet=sheet, row=r, columns=letters)
+        if _needs_guard(value):
+            value = safe_value(value, origin, "actual", findings, f"第 {r} 行「实际完成值」")
+        if _needs_guard(reason):
+            reason = safe_value(reason, origin, "reason", findings, f"第 {r} 行「偏差原因」")
+        actuals.entries.append(ActualEntry(value=value, reason=reason, origin=origin))
     for i, (r, k, value, _) in enumerate(rows):
         if i not in used and value is not None and k:
             findings.append(finding("W003", f"「{sheet}」表第 {r} 行有实际完成值，但目标表中没有对应的指标",
@@ -529,7 +606,7 @@ def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook
     merged = source.merged(layout.TARGETS_SHEET)
     indicators, target_header, grid_end = read_indicators(grid, p, merged, table_findings)
     _weights(indicators)
-    unit = read_unit_info(grid, p, grid_end, merged)
+    unit = read_unit_info(grid, p, grid_end, merged, table_findings)
     table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
     actuals = read_actuals(source, p, indicators, target_header, findings)
     return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
