@@ -57,7 +57,7 @@ def build_bases(folder: Path) -> dict[str, Path]:
 
     out: dict[str, Path] = {}
     units = write_samples(folder / "units")
-    for i, (stem, p) in enumerate(sorted(units.items())):
+    for i, (_stem, p) in enumerate(sorted(units.items())):
         out[f"unit{i}"] = p
     for i, name in enumerate(("zhengwu_2026.txt", "dashuling_2026.txt", "zhengfuban_2026.txt")):
         dst = folder / name
@@ -459,7 +459,7 @@ def _text(rng, bases, i):
     elif k == 3:
         lines.append("x" * 3_000_000)
     elif k == 4:
-        lines = ["\t".join(["a"] * 20000)] + lines
+        lines = ["\t".join(["a"] * 20000), *lines]
     elif k == 5:
         return "text.txt", ("\n".join(lines)).encode("utf-16-le")  # no BOM
     elif k == 6:

@@ -43,21 +43,21 @@ class Run:
 
 def preimport() -> None:
     """Everything the commands import, so every forked child starts warm."""
+    import importlib
+
     import docx  # noqa: F401
     import openpyxl  # noqa: F401
     import python_calamine  # noqa: F401
-    import rich.console  # noqa: F401
+    import rich.console
     import rich.table  # noqa: F401
 
-    import xlsxtools.checks  # noqa: F401
-    import xlsxtools.cli  # noqa: F401
-    import xlsxtools.importer  # noqa: F401
-    import xlsxtools.scoring  # noqa: F401
-    import xlsxtools.workbook.dropdowns  # noqa: F401
+    import xlsxtools.checks
+    import xlsxtools.cli
+    import xlsxtools.importer
+    import xlsxtools.scoring
+    import xlsxtools.workbook.dropdowns
     import xlsxtools.workbook.template  # noqa: F401
     from xlsxtools.cli import COMMANDS as CLI
-
-    import importlib
 
     for mod, _ in CLI.values():
         importlib.import_module(mod)

@@ -137,34 +137,42 @@ def evaluate_path(path: str, config: Config, *, digests: bool = True) -> tuple[U
     before python-calamine sees the bytes.
     """
     from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
-    from xlsxtools.workbook.preflight import regular_stat
+    from xlsxtools.workbook.preflight import NotRegularFile, OverLimit, regular_stat
     from xlsxtools.workbook.reader import read_unit_workbook
 
     try:
         st = regular_stat(path, config.limits)
     except UserError as exc:
-        return unreadable_result(path, "W004", _reason(exc))
+        return unreadable_result(path, _code(exc), _reason(exc))
     mtime, size = st.st_mtime, st.st_size
     try:
         wb = read_unit_workbook(path)
     except NotATemplateWorkbook as exc:
         return unreadable_result(path, "W001", _reason(exc), mtime=mtime, size=size)
+    except (OverLimit, NotRegularFile) as exc:
+        return unreadable_result(path, _code(exc), _reason(exc), mtime=mtime, size=size)
     except UnreadableFile as exc:
         return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
     except UserError as exc:
         return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
     except MemoryError:
-        return unreadable_result(path, "W004", memory_reason(config.limits), mtime=mtime, size=size)
+        return unreadable_result(path, "W005", memory_reason(config.limits), mtime=mtime, size=size)
     except Exception as exc:  # a workbook the reader chokes on must not stop the other units
         return unreadable_result(path, "W004", f"读取时出错（{type(exc).__name__}: {str(exc)[:200]}）",
                                  mtime=mtime, size=size)
     try:
         return evaluate_workbook(wb, config, mtime=mtime, size=size, digests=digests)
     except MemoryError:
-        return unreadable_result(path, "W004", memory_reason(config.limits), mtime=mtime, size=size)
+        return unreadable_result(path, "W005", memory_reason(config.limits), mtime=mtime, size=size)
     except Exception as exc:
         return unreadable_result(path, "W004", f"检查或计分时出错（{type(exc).__name__}: {str(exc)[:200]}）",
                                  mtime=mtime, size=size)
+
+
+def _code(exc: UserError) -> str:
+    from xlsxtools.workbook.preflight import NotRegularFile, OverLimit
+
+    return "W005" if isinstance(exc, OverLimit) else "W006" if isinstance(exc, NotRegularFile) else "W004"
 
 
 def _reason(exc: UserError) -> str:
@@ -194,11 +202,11 @@ def _failed_unit(path: str, reason: str) -> UnitResult:
     """The summary row of a workbook whose worker died, timed out or ran out of memory."""
     from xlsxtools.consolidate.summary import render_rows
 
-    mtime = size = None
+    mtime, size = 0.0, 0
     with contextlib.suppress(OSError):
         st = os.lstat(path)
         mtime, size = st.st_mtime, st.st_size
-    result, detail = unreadable_result(path, "W004", reason, mtime=mtime, size=size)
+    result, detail = unreadable_result(path, "W005", reason, mtime=mtime, size=size)
     return pack(result, detail, render_rows(result, detail), with_detail=_DETAIL)
 
 
@@ -411,7 +419,6 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
         else:
             names = text.splitlines()
     from xlsxtools.normalize import clean
-
     from xlsxtools.xmlsafe import xml_safe
 
     out = [xml_safe(clean(n)) for n in names if clean(n)]
