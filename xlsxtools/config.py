@@ -72,14 +72,15 @@ class Limits:
     part_mb: int = 100  # one unpacked part of a zip package (a sheet's XML)
     total_mb: int = 300  # all unpacked parts
     ratio: int = 200  # compression ratio of a part larger than 1 MB
-    cells: int = 2_000_000  # rows × columns a sheet's used range may span
+    rows: int = 100_000  # rows of a sheet's used range
+    cells: int = 1_000_000  # rows × columns a sheet's used range may span
     merged_cells: int = 1_000_000  # cells covered by a sheet's merged ranges
     shared_strings: int = 1_000_000  # declared shared-string (and style) counts
 
     def describe(self) -> str:
         return (f"每个文件最长 {self.seconds:g} 秒、内存 {self.memory_mb} MB；文件 ≤ {self.file_mb} MB，"
                 f"解压后每个部件 ≤ {self.part_mb} MB、合计 ≤ {self.total_mb} MB、压缩比 ≤ {self.ratio}:1；"
-                f"每个工作表使用区域 ≤ {self.cells:,} 个单元格、合并单元格 ≤ {self.merged_cells:,} 个；"
+                f"每个工作表 ≤ {self.rows:,} 行、使用区域 ≤ {self.cells:,} 个单元格、合并单元格 ≤ {self.merged_cells:,} 个；"
                 f"共享字符串 ≤ {self.shared_strings:,} 个")
 
 

@@ -288,6 +288,10 @@ def col_name(n: int) -> str:
     return s or "A"
 
 
+EXCEL_ROWS = 1_048_576
+EXCEL_COLS = 16_384
+
+
 @dataclass
 class Extent:
     """What a reader would allocate for one sheet."""
@@ -305,12 +309,19 @@ class Extent:
             self.cols = col
 
     def check(self, file: str, sheet: str, limits: Limits) -> None:
+        if self.rows > EXCEL_ROWS or self.cols > EXCEL_COLS:
+            raise UnreadableFile(f"单元格位置超出 Excel 工作表的范围（到第 {self.rows:,} 行、第 {self.cols:,} 列；"
+                                 f"最多 {EXCEL_ROWS:,} 行、{EXCEL_COLS:,} 列），工作簿已损坏", file=file, sheet=sheet)
         if self.declared is not None:
             r, c = self.declared
-            if r * c > limits.cells:
+            if r * c > limits.cells or r > limits.rows:
                 raise OverLimit(
                     f"声明的使用区域过大（到 {col_name(c)}{r}，{r:,} 行 × {c:,} 列，上限 {limits.cells:,} 个单元格），未读取",
                     file=file, sheet=sheet)
+        if self.rows > limits.rows:
+            raise OverLimit(
+                f"行数过多（最远到第 {self.rows:,} 行，上限 {limits.rows:,} 行），未读取", file=file, sheet=sheet,
+                hint="请删除远处的行或另存为只含表格区域的工作簿")
         if self.rows * max(self.cols, 1) > limits.cells:
             raise OverLimit(
                 f"单元格位置过远（最远到 {col_name(self.cols)}{self.rows}，{self.rows:,} 行 × {self.cols:,} 列，"
@@ -328,7 +339,7 @@ class Extent:
 # ---- .xlsx / .xlsm ----------------------------------------------------------------------------
 
 _XLSX_TOKENS = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?(?:(row)|(c)|(dimension)|(mergeCell))\b([^>]*)>", re.S)
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:(row)|(c)|(dimension)|(mergeCell))(?=[\s/>])([^>]*)>", re.S)
 _ATTR_R = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,4})(\d{1,12})["\']')
 _ATTR_REF = re.compile(rb'\sref\s*=\s*["\']\$?([A-Za-z]{1,4})\$?(\d{1,12})(?::\$?([A-Za-z]{1,4})\$?(\d{1,12}))?["\']')
 _COUNT = re.compile(rb'\b(count|uniqueCount)\s*=\s*["\'](\d+)["\']')
@@ -499,7 +510,8 @@ def _check_xlsb(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
 # ---- .ods -------------------------------------------------------------------------------------
 
 _ODS_TOKENS = re.compile(
-    rb"<table:(table|table-row|table-cell|covered-table-cell)\b([^>]*?)(/?)>|</table:(table-row|table-cell)>|<text:", re.S)
+    rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>|</table:(table-row|table-cell)>|<text:",
+    re.S)
 _ODS_ROWS = re.compile(rb'number-rows-repeated="(\d+)"')
 _ODS_COLS = re.compile(rb'number-columns-repeated="(\d+)"')
 _ODS_SPAN = re.compile(rb'number-(rows|columns)-spanned="(\d+)"')
