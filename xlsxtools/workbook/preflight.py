@@ -212,11 +212,12 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _HEAD_OK: set[tuple[str, int, int]] = set()
 
 
-def check_no_dtd(zf: zipfile.ZipFile, file: str) -> None:
+def check_no_dtd(zf: zipfile.ZipFile, file: str, *, skip_sheets: bool = False) -> None:
     """Refuse XML parts that declare a DTD: entity expansion ("billion laughs") would blow up any
     parser that honours it, and no Office or OpenDocument file needs one."""
     for info in zf.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+        low = info.filename.lower()
+        if not low.endswith((".xml", ".rels", ".vml")) or (skip_sheets and low.startswith("xl/worksheets/")):
             continue
         key = (info.filename, info.CRC, info.file_size)
         if key in _HEAD_OK:
@@ -348,7 +349,77 @@ _SCAN_CACHE: dict[tuple[str, int, int], Extent] = {}
 _CACHE_MAX = 512
 
 
+_C_FAST = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,4})(\d{1,12})"')
+_ROW_FAST = re.compile(rb'<row\s[^>]*?\br="(\d{1,12})"')
+
+
 def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits) -> Extent:
+    """The extent of one sheet part. Fast path: every <row> and <c> carries its own r="…" (what
+    every writer does); any cell or row without one, or a namespace prefix, takes the exact path."""
+    ext = Extent()
+    carry = b""
+    letters: set[bytes] = set()
+    max_row = 0
+    first = True
+    for chunk in _stream(zf, info, file, limits):
+        if first:
+            first = False
+            if _DTD.search(chunk, 0, 4096):
+                raise UnreadableFile(f"部件「{info.filename}」含有 DTD/实体声明（可能是 XML 炸弹），未读取", file=file)
+        buf = carry + chunk
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            cut = len(buf)
+        cells = _C_FAST.findall(buf, 0, cut)
+        rows = _ROW_FAST.findall(buf, 0, cut)
+        n_cells = buf.count(b"<c ", 0, cut) + buf.count(b"<c>", 0, cut)
+        n_rows = buf.count(b"<row", 0, cut)
+        if len(cells) != n_cells or len(rows) != n_rows or b"<c/>" in buf or b":c " in buf or b":row " in buf:
+            return _scan_xlsx_sheet_exact(zf, info, file, limits)
+        if cells:
+            letters.update({c for c, _ in cells})
+            max_row = max(max_row, max(map(int, {r for _, r in cells})))
+        if rows:
+            max_row = max(max_row, max(map(int, set(rows))))
+        _areas(ext, buf, cut)
+        carry = buf[cut:]
+    if carry:
+        _areas(ext, carry, len(carry))
+    ext.see(max_row, max((col_number(c) for c in letters), default=0))
+    return ext
+
+
+_TAG_END = frozenset(b" \t\r\n/>")
+
+
+def _areas(ext: Extent, buf: bytes, end: int) -> None:
+    """<dimension> and <mergeCell> elements in ``buf[:end]`` (found with bytes.find: fast)."""
+    for word, declared in ((b"dimension", True), (b"mergeCell", False)):
+        n = len(word)
+        i = buf.find(word, 0, end)
+        while i >= 0:
+            lt = buf.rfind(b"<", max(0, i - 64), i)
+            prefix = buf[lt + 1:i] if lt >= 0 else b"?"
+            if (not prefix or (prefix.endswith(b":") and b" " not in prefix)) and i + n < len(buf) \
+                    and buf[i + n] in _TAG_END:
+                gt = buf.find(b">", i, end)
+                _area(ext, declared, buf[i + n:gt if gt >= 0 else end])
+            i = buf.find(word, i + n, end)
+
+
+def _area(ext: Extent, declared: bool, attrs: bytes) -> None:
+    a = _ATTR_REF.search(attrs)
+    if not a:
+        return
+    c0, r0 = col_number(a.group(1)), int(a.group(2))
+    c1, r1 = (col_number(a.group(3)), int(a.group(4))) if a.group(3) else (c0, r0)
+    if declared:
+        ext.declared = (max(r0, r1), max(c0, c1))
+    else:
+        ext.merge(r0, c0, r1, c1)
+
+
+def _scan_xlsx_sheet_exact(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits) -> Extent:
     ext = Extent()
     row = 0
     col = 0
@@ -371,15 +442,7 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limi
                 col += 1
                 ext.see(max(row, 1), col)
         else:
-            a = _ATTR_REF.search(attrs)
-            if not a:
-                continue
-            c0, r0 = col_number(a.group(1)), int(a.group(2))
-            c1, r1 = (col_number(a.group(3)), int(a.group(4))) if a.group(3) else (c0, r0)
-            if m.group(3):
-                ext.declared = (max(r0, r1), max(c0, c1))
-            else:
-                ext.merge(r0, c0, r1, c1)
+            _area(ext, bool(m.group(3)), attrs)
     return ext
 
 
@@ -408,7 +471,13 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_COUNTS_OK: set[tuple[str, int, int, int]] = set()
+
+
 def _check_counts(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits: Limits, what: str) -> None:
+    key = (info.filename, info.CRC, info.file_size, limits.shared_strings)
+    if key in _COUNTS_OK:
+        return
     with zf.open(info) as fh:
         try:
             start = fh.read(4096)
@@ -419,10 +488,12 @@ def _check_counts(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, limits:
         if n > limits.shared_strings:
             raise OverLimit(f"{what}声明的数量异常（{m.group(1).decode()}={n:,}，上限 {limits.shared_strings:,}），未读取",
                                  file=file)
+    if len(_COUNTS_OK) > 4096:
+        _COUNTS_OK.clear()
+    _COUNTS_OK.add(key)
 
 
 def _check_xlsx(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
-    names = None
     for info in zf.infolist():
         name = info.filename
         low = name.lower()
@@ -434,9 +505,11 @@ def _check_xlsx(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
                 if len(_SCAN_CACHE) >= _CACHE_MAX:
                     _SCAN_CACHE.clear()
                 _SCAN_CACHE[key] = ext
-            if names is None:
-                names = _sheet_names(zf)
-            ext.check(file, names.get(name, name), limits)
+            try:
+                ext.check(file, name, limits)
+            except UnreadableFile as exc:  # name the sheet by its title (only needed now)
+                exc.sheet = _sheet_names(zf).get(name, name)
+                raise
         elif "sharedstrings" in low:
             _check_counts(zf, info, file, limits, "共享字符串表（sharedStrings）")
         elif low in ("xl/styles.xml", "xl/workbook.xml"):
@@ -696,7 +769,7 @@ def check_workbook(path: str | os.PathLike[str], limits: Limits | None = None) -
     try:
         with zipfile.ZipFile(p) as zf:
             check_zip(zf, file, limits)
-            check_no_dtd(zf, file)
+            check_no_dtd(zf, file, skip_sheets=True)  # sheet parts: checked while they are scanned
             names = zf.NameToInfo
             if "xl/workbook.bin" in names:
                 _check_xlsb(zf, file, limits)

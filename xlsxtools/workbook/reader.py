@@ -81,8 +81,8 @@ _INF = float("inf")
 
 def _needs_guard(v: Any) -> bool:
     t = type(v)
-    if t is str:
-        return len(v) > MAX_NUMBER_DIGITS or _ILLEGAL.search(v) is not None
+    if t is str:  # isprintable (C speed) is false for every illegal character (and for a few legal ones)
+        return len(v) > MAX_NUMBER_DIGITS or (not v.isprintable() and _ILLEGAL.search(v) is not None)
     if t is float:
         return v != v or abs(v) >= MAX_ABS_NUMBER
     if t is int:
@@ -381,7 +381,7 @@ def read_indicators(grid: Grid, path: Path, merged: list,
             continue
         origin = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=row, columns=letters)
         for f, v in values.items():
-            if _needs_guard(v):
+            if v is not None and _needs_guard(v):
                 values[f] = safe_value(v, origin, f, findings, f"第 {row} 行「{_TITLES[f]}」")
         raw_type = clean(values.get("type"))
         typ = normalize_type(raw_type)
