@@ -220,23 +220,28 @@ def _zip_bomb(rng, bases, i):
     return "zip_bomb.xlsx", _zip(m)
 
 
+def lie_about_size(data: bytes, part: str, size: int) -> bytes:
+    """The zip ``data`` with the uncompressed size of ``part`` set to ``size`` in its local and
+    central headers (the data itself still inflates to its real size)."""
+    out = bytearray(data)
+    name = part.encode()
+    for sig, size_at, len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        j = out.find(sig)
+        while j >= 0:
+            n = int.from_bytes(out[j + len_at:j + len_at + 2], "little")
+            if bytes(out[j + name_at:j + name_at + n]) == name:
+                out[j + size_at:j + size_at + 4] = size.to_bytes(4, "little")
+            j = out.find(sig, j + 4)
+    return bytes(out)
+
+
 @klass("zip_lying_directory")
 def _lying(rng, bases, i):
-    """A part whose local and central headers claim a small size but that inflates to 300 MB."""
+    """A part whose local and central headers claim 40 KB but that inflates to 300 MB."""
     m = _members(_unit(rng, bases))
-    big = m[SHEETS["targets"]] + b" " * (300 * 1024 * 1024)
-    data = bytearray(_zip({**m, SHEETS["targets"]: big}))
-    # patch every record's uncompressed size for that part to 40 KB
-    name = SHEETS["targets"].encode()
-    for sig, off in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
-        start = 0
-        while (j := data.find(sig, start)) >= 0:
-            nlen = int.from_bytes(data[j + (26 if sig == b"PK\x03\x04" else 28):][:2], "little")
-            nstart = j + (30 if sig == b"PK\x03\x04" else 46)
-            if bytes(data[nstart:nstart + nlen]) == name:
-                data[j + off:j + off + 4] = (40000).to_bytes(4, "little")
-            start = j + 4
-    return "zip_lying.xlsx", bytes(data)
+    part = [SHEETS["targets"], SHEETS["lists"], "xl/styles.xml"][i % 3]
+    big = m[part] + b" " * (300 * 1024 * 1024)
+    return "zip_lying.xlsx", lie_about_size(_zip({**m, part: big}), part, 40000)
 
 
 @klass("xml_entity_bomb")
@@ -607,3 +612,36 @@ def generate(folder: Path, per_class: int, seed: int = 0, classes: list[str] | N
     if not classes or any(c.startswith("special") for c in classes):
         cases += special_files(folder / "special")
     return cases
+
+
+XLS_BASE = ROOT / "tests" / "data" / "fuzz" / "small.xls"
+
+
+@klass("xls")
+def _xls(rng, bases, i):
+    """An old .xls (BIFF8, made by LibreOffice) with cell, DIMENSIONS, SST or MERGEDCELLS records patched."""
+    import struct
+
+    import olefile
+
+    data = bytearray(XLS_BASE.read_bytes())
+    with olefile.OleFileIO(str(XLS_BASE)) as ole:
+        stream = ole.openstream("Workbook").read()
+    start = data.find(stream[:64])
+    k = i % 5
+    j = 0
+    while j + 4 <= len(stream):
+        t, size = struct.unpack_from("<HH", stream, j)
+        body = start + j + 4
+        if k == 0 and t in (0x0203, 0x027E, 0x00FD, 0x0204):  # a cell at the far corner
+            struct.pack_into("<HH", data, body, 65535, 255)
+        elif k == 1 and t == 0x0200:  # DIMENSIONS: the whole sheet
+            struct.pack_into("<IIHH", data, body, 0, 65536, 0, 256)
+        elif k == 2 and t == 0x00FC:  # SST counts 2³¹
+            struct.pack_into("<II", data, body, 2**31, 2**31)
+        elif k == 3 and t in (0x0203, 0x027E, 0x00FD, 0x0204):
+            struct.pack_into("<HH", data, body, rng.randrange(65536), rng.randrange(256))
+        elif k == 4 and rng.random() < 0.05:
+            data[body + rng.randrange(max(1, size))] ^= 0xFF
+        j += 4 + size
+    return "old.xls", bytes(data)
