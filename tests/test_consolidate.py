@@ -392,9 +392,8 @@ def test_checks_with_a_given_score_equal_run_checks(units_dir):
 
 
 def test_huge_workbook_becomes_a_row(units_dir, tmp_path, monkeypatch):
-    from xlsxtools.consolidate import runner
-
     from xlsxtools.config import Limits
+    from xlsxtools.consolidate import runner
 
     big = units_dir / "zhengwu_2026.xlsx"
     with big.open("ab") as fh:  # past the 1 MB limit below (trailing bytes after the zip)

@@ -118,11 +118,21 @@ def death_reason(status: int | None, limits: Limits) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _quiet_stderr() -> None:
+    """Workers report through their pipe; a native library's dying words (calamine's "memory
+    allocation failed", a Python warning) would only garble the parent's progress bar."""
+    with contextlib.suppress(OSError):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
 def _worker_main(conn: Any, func: Callable[[Any], Any], init: Callable[[], None] | None, limits: Limits,
                  parent: int) -> None:
     code = 0
     try:
         _child_setup(limits, parent)
+        _quiet_stderr()
         if init is not None:
             init()
         while True:
