@@ -593,7 +593,7 @@ def special_files(folder: Path) -> list[Case]:
 
 
 def generate(folder: Path, per_class: int, seed: int = 0, classes: list[str] | None = None,
-             bases: dict[str, Path] | None = None) -> list[Case]:
+             bases: dict[str, Path] | None = None, special: bool = True) -> list[Case]:
     """Write the corpus to ``folder``: ``per_class`` files of every class, plus the special files."""
     folder.mkdir(parents=True, exist_ok=True)
     bases = bases or build_bases(folder / "_bases")
@@ -609,7 +609,7 @@ def generate(folder: Path, per_class: int, seed: int = 0, classes: list[str] | N
             p = d / f"{i:04d}_{fname}"
             p.write_bytes(data)
             cases.append(Case(p, name))
-    if not classes or any(c.startswith("special") for c in classes):
+    if special:
         cases += special_files(folder / "special")
     return cases
 

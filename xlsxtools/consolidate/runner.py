@@ -88,8 +88,12 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os
             d.skip(SKIP_HIDDEN, path)
         elif not name.lower().endswith(WORKBOOK_SUFFIXES):
             d.skip(SKIP_OTHER, path)
-        elif real not in found:
-            found[real] = path
+        else:
+            # the same file reached twice (a link to it) is read once; anything that is not a
+            # regular file (a link to a device, a loop) is listed under its own name
+            key_ = real if os.path.isfile(real) else path
+            if key_ not in found:
+                found[key_] = path
 
     for p in paths:
         p = os.fspath(p)
