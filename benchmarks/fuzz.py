@@ -10,7 +10,7 @@ deadline), with the command's own sandbox switched off: a crash counts even when
 would have caught it. Prints per command OK / crash / hang / over-memory / input-changed, then
 the consolidation's wall time and whether every valid unit was scored and every bad file named.
 
-    python benchmarks/fuzz.py                  # 80 files per class (≈ 2,300 files)
+    python benchmarks/fuzz.py                  # 85 files per class (≈ 2,050 files)
     python benchmarks/fuzz.py --per-class 10   # a quick look
 """
 
@@ -34,7 +34,7 @@ HEAVY = {"zip_bomb": 12, "zip_lying_directory": 9, "shared_strings": 40}
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--per-class", type=int, default=80)
+    ap.add_argument("--per-class", type=int, default=85)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dir", type=Path, default=ROOT / "benchmarks" / "data" / "fuzz")
     ap.add_argument("--parallel", type=int, default=2)
