@@ -6,7 +6,6 @@ valid units. The full corpus runs with ``python benchmarks/fuzz.py``."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -43,7 +42,7 @@ def test_every_command_survives_every_file(slice_):
 
 
 def test_consolidation_of_the_slice_names_every_file(slice_):
-    root, cases, bases = slice_
+    root, _cases, bases = slice_
     valid = valid_units(bases, root / "valid", 5)
     res = run_consolidation(root / "corpus", valid, root / "summary" / "汇总.xlsx", timeout=600)
     assert res.code == 0

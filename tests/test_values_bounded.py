@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fuzz.corpus import SHEETS, _members, _zip, add_date_style, num_cell, set_cell, text_cell  # noqa: E402
+from fuzz.corpus import SHEETS, _members, _zip, add_date_style, num_cell, set_cell, text_cell
 
-from xlsxtools.workbook.reader import read_unit_workbook  # noqa: E402
+from xlsxtools.workbook.reader import read_unit_workbook
 
 
 @pytest.fixture(scope="module")
