@@ -41,13 +41,17 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per command run before it counts as a hang")
     ap.add_argument("--memory-mb", type=int, default=1024, help="address space per run above the parent's")
     ap.add_argument("--commands", default=",".join(harness.COMMANDS))
+    ap.add_argument("--classes", help="only these classes (comma-separated; default: all)")
     ap.add_argument("--no-consolidate", action="store_true")
     args = ap.parse_args()
 
     t0 = time.monotonic()
-    light = [c for c in corpus.CLASSES if c not in HEAVY]
+    only = args.classes.split(",") if args.classes else list(corpus.CLASSES)
+    light = [c for c in corpus.CLASSES if c not in HEAVY and c in only]
     cases, bases = build(args.dir / "corpus", args.per_class, args.seed, classes=light)
     for cls, n in HEAVY.items():
+        if cls not in only:
+            continue
         cases += corpus.generate(args.dir / "corpus", min(n, args.per_class), args.seed, classes=[cls], bases=bases,
                                  special=False)
     by_class = Counter(c.cls for c in cases)
