@@ -125,7 +125,9 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
         path = DEFAULT_CONFIG_NAME
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        from xlsxtools.workbook.preflight import read_regular  # never blocks on a FIFO
+
+        data = tomllib.loads(read_regular(p).decode("utf-8"))
     except FileNotFoundError as exc:
         raise UserError("配置文件不存在", file=str(p)) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

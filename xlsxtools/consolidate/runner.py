@@ -381,11 +381,15 @@ def build_baseline(paths: Sequence[str | os.PathLike[str]], *, jobs: int | None 
 def load_baseline(path: str | os.PathLike[str], *, jobs: int | None = None, progress: bool = False,
                   config: Config | None = None) -> Baseline:
     """A baseline file (JSON from ``xlsxtools baseline``) or a folder of approved workbooks."""
+    from xlsxtools.workbook.preflight import regular_stat
+
     p = Path(path)
     if p.is_dir():
         return build_baseline([p], jobs=jobs, progress=progress, config=config)
-    if not p.is_file():
-        raise UserError("核定基线文件或文件夹不存在", file=str(p))
+    try:
+        regular_stat(p)  # a FIFO or a device would block the reader
+    except UserError as exc:
+        raise UserError(f"无法读取核定基线：{exc.message}", file=str(p)) from exc
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return build_baseline([p], jobs=1, config=config)
     return read_baseline_file(p)
@@ -473,6 +477,13 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     if out.suffix.lower() != ".xlsx":
         raise UserError("汇总文件应以 .xlsx 结尾", file=str(out))
     period = check_period(period) if history is not None or period is not None else None
+    if history is not None and os.path.lexists(history):
+        from xlsxtools.workbook.preflight import regular_stat
+
+        try:
+            regular_stat(history)  # SQLite would block on a FIFO
+        except UserError as exc:
+            raise UserError(f"无法使用历史库：{exc.message}", file=os.fspath(history)) from exc
     roster_names = load_roster(roster) if roster is not None else None
     base = load_baseline(baseline, jobs=jobs, progress=progress, config=config) if baseline is not None else None
 

@@ -50,6 +50,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 _MB = 1024 * 1024
 #: Parts smaller than this are never refused for their compression ratio (XML compresses well).
 _RATIO_MIN_BYTES = 1 * _MB
+#: A workbook has a few dozen parts; tens of thousands only cost time.
+MAX_ZIP_ENTRIES = 10_000
 _CHUNK = 1 << 20
 
 #: When set (by the single-file command sandbox), the path of every file admitted is written here,
@@ -195,6 +197,8 @@ def _mb(n: int) -> str:
 def check_zip(zf: zipfile.ZipFile, file: str, limits: Limits) -> None:
     """Refuse a package whose parts unpack beyond the limits (sizes from the zip directory)."""
     total = 0
+    if len(zf.infolist()) > MAX_ZIP_ENTRIES:
+        raise OverLimit(f"压缩包中的部件过多（{len(zf.infolist()):,} 个，上限 {MAX_ZIP_ENTRIES:,}），未读取", file=file)
     for info in zf.infolist():
         size = info.file_size
         total += size
