@@ -764,14 +764,24 @@ def check_workbook(path: str | os.PathLike[str], limits: Limits | None = None) -
     limits = limits or current_limits()
     p = Path(path)
     file = str(p)
-    h, _ = head(p, limits)
-    if h.startswith(OLE_MAGIC):
-        _check_xls(p, file, limits)
-        return "xls"
-    if not h.startswith(ZIP_MAGIC):
-        raise UnreadableFile("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm/.xls 格式）", file=file)
+    fh = os.fdopen(open_regular(p, limits), "rb")  # one open: the head, then the zip directory
     try:
-        with zipfile.ZipFile(p) as zf:
+        h = fh.read(8)
+        if h.startswith(OLE_MAGIC):
+            fh.close()
+            _check_xls(p, file, limits)
+            return "xls"
+        if not h.startswith(ZIP_MAGIC):
+            raise UnreadableFile("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm/.xls 格式）", file=file)
+        return _check_package_kind(fh, file, limits)
+    finally:
+        fh.close()
+
+
+def _check_package_kind(fh, file: str, limits: Limits) -> str:
+    try:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as zf:
             check_zip(zf, file, limits)
             check_no_dtd(zf, file, skip_sheets=True)  # sheet parts: checked while they are scanned
             names = zf.NameToInfo
