@@ -99,3 +99,15 @@ def test_illegal_characters_never_reach_a_workbook(unit: Path, tmp_path: Path):
     target = tmp_path / "imported.xlsm"
     write_unit_workbook(table, target)
     assert read_unit_workbook(target).table.unit.name.startswith("芷江")
+
+
+def test_a_huge_rule_text_is_not_matched():
+    import time
+
+    from xlsxtools.rules import parse_rule
+
+    t0 = time.perf_counter()
+    parsed = parse_rule("9" * 100_000)
+    assert time.perf_counter() - t0 < 1.0  # the patterns were never tried (some are quadratic)
+    assert parsed.points is None and parsed.kind is None
+    assert any("过长（100000 个字符" in p for p in parsed.problems)
