@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fuzz.corpus import SHEETS, _members, _zip, append_row  # noqa: E402
-from test_consolidate import sheet, table_rows, write_samples  # noqa: E402
+from fuzz.corpus import SHEETS, _members, _zip, append_row
+from test_consolidate import sheet, table_rows, write_samples
 
-from xlsxtools import layout  # noqa: E402
-from xlsxtools.config import Config, Limits  # noqa: E402
-from xlsxtools.consolidate.runner import consolidate  # noqa: E402
+from xlsxtools import layout
+from xlsxtools.config import Config, Limits
+from xlsxtools.consolidate.runner import consolidate
 
 
 def test_hostile_folder(tmp_path: Path):
