@@ -413,7 +413,9 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
         try:
             wb = python_calamine.CalamineWorkbook.from_path(str(p))
             rows = wb.get_sheet_by_index(0).to_python()
-        except Exception as exc:
+        except BaseException as exc:  # a Rust panic is a BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
             raise UserError(f"无法读取名册：{exc}", file=str(p)) from exc
         names = [r[0] for r in rows if r]
     else:

@@ -147,6 +147,7 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
     import python_calamine as pc
 
     from xlsxtools.workbook.preflight import check_workbook
+    from xlsxtools.workbook.reader import native_failure
 
     check_workbook(path)  # limits and extents before calamine sees the bytes
     data = read_bytes(path)
@@ -158,7 +159,9 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
         raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path)) from exc
-    except Exception as exc:  # calamine raises several error types for corrupt files
+    except BaseException as exc:  # calamine raises several error types for corrupt files, and panics
+        if not native_failure(exc):
+            raise
         raise UnreadableFile(f"无法打开工作簿：{_short(exc)}", file=str(path)) from exc
     out: dict[str, list[SourceRow]] = {}
     try:
@@ -168,7 +171,9 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
                 values = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:
+            except BaseException as exc:  # a Rust panic is a BaseException
+                if not native_failure(exc):
+                    raise
                 raise UnreadableFile(f"无法读取工作表：{_short(exc)}", file=str(path), sheet=meta.name) from exc
             out[meta.name] = grid_rows(values, str(path), meta.name)
     finally:

@@ -112,11 +112,19 @@ def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
             return python_calamine.CalamineWorkbook.from_path(str(path))
         with path.open("rb") as fh:  # calamine picks the format from the content, not the name
             return python_calamine.CalamineWorkbook.from_filelike(fh)
-    except Exception as exc:  # calamine raises its own error types
+    except BaseException as exc:  # calamine raises its own error types, and panics on some corrupt files
+        if not native_failure(exc):
+            raise
         if type(exc).__name__ == "PasswordError":
             raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
                                  hint="请在 Excel 中去掉打开密码后另存为 .xlsx/.xlsm") from exc
         raise UnreadableFile(f"工作簿已损坏，无法读取（{_short(exc)}）", file=str(path)) from exc
+
+
+def native_failure(exc: BaseException) -> bool:
+    """True for an error raised by a native reader, including a Rust panic (pyo3's PanicException
+    derives from BaseException, so ``except Exception`` misses it); False for Ctrl-C and exits."""
+    return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
 
 
 def _short(exc: BaseException) -> str:
@@ -153,7 +161,9 @@ class CalamineSource:
         if name not in self._sheets:
             try:
                 self._sheets[name] = self.wb.get_sheet_by_name(name)
-            except Exception as exc:
+            except BaseException as exc:
+                if not native_failure(exc):
+                    raise
                 raise UnreadableFile(f"无法读取工作表「{name}」（{_short(exc)}）", file=str(self.path),
                                      sheet=name) from exc
         return self._sheets[name]
@@ -162,14 +172,18 @@ class CalamineSource:
         sheet = self._sheet(name)
         try:
             return sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
+        except BaseException as exc:
+            if not native_failure(exc):
+                raise
             raise UnreadableFile(f"无法读取工作表「{name}」的单元格（{_short(exc)}）", file=str(self.path),
                                  sheet=name) from exc
 
     def merged(self, name: str) -> list:
         try:
             return self._sheet(name).merged_cell_ranges or []
-        except Exception:  # merged ranges are a nicety; reading goes on without them
+        except BaseException as exc:  # merged ranges are a nicety; reading goes on without them
+            if not native_failure(exc):
+                raise
             return []
 
     def percent_cells(self, sheet: str, refs: set[str]) -> set[str]:
