@@ -125,6 +125,9 @@ def _quiet_stderr() -> None:
         fd = os.open(os.devnull, os.O_WRONLY)
         os.dup2(fd, 2)
         os.close(fd)
+    import faulthandler
+
+    faulthandler.disable()  # when inherited (a test runner): its dump goes to a saved copy of stderr
 
 
 def _worker_main(conn: Any, func: Callable[[Any], Any], init: Callable[[], None] | None, limits: Limits,
