@@ -655,6 +655,11 @@ _XLS_CELLS = frozenset((0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x0201, 
 _XLS_MULTI = frozenset((0x00BD, 0x00BE))  # MULRK, MULBLANK: row, first col … last col
 
 
+def _xls_sheet_label(substream: int) -> str:
+    """The first BIFF substream is the workbook globals; the sheets follow in tab order."""
+    return "工作簿全局数据" if substream <= 1 else f"第 {substream - 1} 个工作表"
+
+
 def _check_xls(path: Path, file: str, limits: Limits) -> None:
     try:
         import olefile
@@ -685,7 +690,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
         i = body + size
         if t == 0x0809:  # BOF: a new substream
             if sheet_no:
-                ext.check(file, f"第 {sheet_no} 个工作表", limits)
+                ext.check(file, _xls_sheet_label(sheet_no), limits)
             sheet_no += 1
             ext = Extent()
         elif t in _XLS_CELLS and size >= 4:
@@ -709,7 +714,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
                 raise OverLimit(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
                                      f"{limits.shared_strings:,}），未读取", file=file)
     if sheet_no:
-        ext.check(file, f"第 {sheet_no} 个工作表", limits)
+        ext.check(file, _xls_sheet_label(sheet_no), limits)
 
 
 # ---------------------------------------------------------------------------------------------
