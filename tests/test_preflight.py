@@ -148,8 +148,9 @@ def test_xml_entity_declarations_are_refused(unit: Path, tmp_path: Path):
 
 def test_xls_far_cell_and_small_xls():
     assert check_workbook(DATA / "small.xls") == "xls"
-    with pytest.raises(OverLimit, match="IV65536"):
+    with pytest.raises(OverLimit, match="IV65536") as exc:
         check_workbook(DATA / "far_cell.xls")
+    assert exc.value.sheet == "Sheet"  # the title from the BOUNDSHEET record
 
 
 def test_ods_repeated_rows_count_only_with_content(tmp_path: Path):

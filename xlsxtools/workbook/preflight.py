@@ -655,9 +655,23 @@ _XLS_CELLS = frozenset((0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x0201, 
 _XLS_MULTI = frozenset((0x00BD, 0x00BE))  # MULRK, MULBLANK: row, first col … last col
 
 
-def _xls_sheet_label(substream: int) -> str:
+def _xls_sheet_label(substream: int, names: list[str] | None = None) -> str:
     """The first BIFF substream is the workbook globals; the sheets follow in tab order."""
-    return "工作簿全局数据" if substream <= 1 else f"第 {substream - 1} 个工作表"
+    if substream <= 1:
+        return "工作簿全局数据"
+    if names and substream - 2 < len(names):
+        return names[substream - 2]
+    return f"第 {substream - 1} 个工作表"
+
+
+def _boundsheet_name(data: bytes, body: int, size: int) -> str:
+    """The sheet name of a BOUNDSHEET8 record (ShortXLUnicodeString after 6 bytes)."""
+    try:
+        cch, high = data[body + 6], data[body + 7] & 1
+        raw = data[body + 8:body + 8 + cch * (2 if high else 1)]
+        return raw.decode("utf-16-le" if high else "latin-1", "replace")
+    except IndexError:
+        return ""
 
 
 def _check_xls(path: Path, file: str, limits: Limits) -> None:
@@ -682,6 +696,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
                              file=file, hint="请在 Excel 中取消打开密码并另存为 .xlsx/.xlsm") from exc
     ext = Extent()
     sheet_no = 0
+    names: list[str] = []
     i, n = 0, len(data)
     hdr = struct.Struct("<HH").unpack_from
     while i + 4 <= n:
@@ -690,9 +705,11 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
         i = body + size
         if t == 0x0809:  # BOF: a new substream
             if sheet_no:
-                ext.check(file, _xls_sheet_label(sheet_no), limits)
+                ext.check(file, _xls_sheet_label(sheet_no, names), limits)
             sheet_no += 1
             ext = Extent()
+        elif t == 0x0085 and size >= 8 and sheet_no <= 1:  # BOUNDSHEET8 in the globals
+            names.append(_boundsheet_name(data, body, size))
         elif t in _XLS_CELLS and size >= 4:
             r, c = hdr(data, body)
             ext.see(r + 1, c + 1)
@@ -714,7 +731,7 @@ def _check_xls(path: Path, file: str, limits: Limits) -> None:
                 raise OverLimit(f"共享字符串表声明的数量异常（{max(total, unique):,}，上限 "
                                      f"{limits.shared_strings:,}），未读取", file=file)
     if sheet_no:
-        ext.check(file, _xls_sheet_label(sheet_no), limits)
+        ext.check(file, _xls_sheet_label(sheet_no, names), limits)
 
 
 # ---------------------------------------------------------------------------------------------
