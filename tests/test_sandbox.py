@@ -116,11 +116,16 @@ def test_stale_temp_files_of_dead_runs_are_removed(tmp_path: Path):
     ours_dead = tmp_path / f".汇总.{dead}.abcd1234.xlsx.tmp"
     ours_alive = tmp_path / f".汇总.{os.getpid()}.zzzz9999.xlsx.tmp"
     theirs = tmp_path / ".汇总.notes.tmp"
-    for p in (ours_dead, ours_alive, theirs):
+    legacy_old = tmp_path / ".汇总.k2j4h5g6.xlsx.tmp"  # an earlier version's name: removed by age only
+    legacy_new = tmp_path / ".汇总.q1w2e3r4.xlsx.tmp"
+    for p in (ours_dead, ours_alive, theirs, legacy_old, legacy_new):
         p.write_bytes(b"")
+    day_ago = time.time() - 2 * 86400
+    os.utime(legacy_old, (day_ago, day_ago))
     with atomic_path(tmp_path / "汇总.xlsx") as tmp:
         tmp.write_bytes(b"new")
     assert not ours_dead.exists() and ours_alive.exists() and theirs.exists()
+    assert not legacy_old.exists() and legacy_new.exists()
     assert (tmp_path / "汇总.xlsx").read_bytes() == b"new"
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 #: Our temporary outputs: ``.<stem>.<pid>.<8+ random chars><suffix>.tmp``.
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]{6,}\.[A-Za-z0-9]{1,8}\.tmp$")
+#: Our temporary outputs before the pid was part of the name: ``.<stem>.<8 random chars><suffix>.tmp``.
+_LEGACY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.(?:xlsx|xlsm|json|csv)\.tmp$")
 #: Our private temporary folders (see :func:`private_tmpdir`): ``xlsxtools-<pid>-<random>``.
 _TEMP_DIR = re.compile(r"^xlsxtools-(\d+)-[A-Za-z0-9_]{6,}$")
 STALE_SECONDS = 24 * 3600
@@ -53,9 +55,16 @@ def remove_stale_temps(folder: str | os.PathLike[str]) -> list[Path]:
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             m = _TEMP_NAME.match(entry.name)
-            if not m or not entry.is_file(follow_symlinks=False):
+            legacy = m is None and _LEGACY_NAME.match(entry.name) is not None
+            if not (m or legacy) or not entry.is_file(follow_symlinks=False):
                 continue
             p = Path(entry.path)
+            if legacy:  # written before names carried the pid: only by age
+                with contextlib.suppress(OSError):
+                    if now - p.lstat().st_mtime > STALE_SECONDS:
+                        p.unlink()
+                        removed.append(p)
+                continue
             if _stale(p, int(m.group(1)), now):
                 with contextlib.suppress(OSError):
                     p.unlink()
