@@ -645,3 +645,15 @@ def _xls(rng, bases, i):
             data[body + rng.randrange(max(1, size))] ^= 0xFF
         j += 4 + size
     return "old.xls", bytes(data)
+
+
+ODD_NAMES = [os.fsdecode(b"bad\xff\xfe.xlsx"), "ctl\x01\x1f.xlsx", "nonchar\ufffe\uffff.xlsx", "line\nbreak.xlsx",
+             "=HYPERLINK(x).xlsx", " spaced .xlsx", "长" * 70 + ".xlsx", "tab\tname.xlsm", "semi;colon,comma.xlsx"]
+
+
+@klass("odd_names")
+def _odd_names(rng, bases, i):
+    """Valid or broken workbooks under names no writer can hold as they are (bytes that are not
+    UTF-8, control characters, non-characters, line breaks, a formula, 210 bytes of Chinese)."""
+    data = _unit(rng, bases).read_bytes() if i % 2 == 0 else b"PK\x03\x04broken"
+    return ODD_NAMES[i % len(ODD_NAMES)], data

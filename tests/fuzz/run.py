@@ -68,6 +68,7 @@ def run_consolidation(corpus_dir: Path, valid: list[Path], out: Path, *, timeout
     from python_calamine import CalamineWorkbook
 
     from xlsxtools import layout
+    from xlsxtools.xmlsafe import xml_safe
 
     valid_dir = valid[0].parent
     with contextlib.suppress(FileNotFoundError):
@@ -105,13 +106,14 @@ def run_consolidation(corpus_dir: Path, valid: list[Path], out: Path, *, timeout
         if p.is_dir() and not p.is_symlink():
             continue
         res.bad_files += 1
-        d = by_file.get(str(p))
+        name = xml_safe(str(p))  # how a name with characters no workbook can hold is written
+        d = by_file.get(name)
         if d is not None:
             res.statuses[d.get("状态")] += 1
-        if str(p) in duplicates:
+        if name in duplicates:
             res.statuses["重复提交（未计入）"] += 1
-        if (d is not None and (d.get("状态") != "无法读取" or d.get("说明"))) or str(p) in skipped_named \
-                or str(p) in duplicates:
+        if (d is not None and (d.get("状态") != "无法读取" or d.get("说明"))) or name in skipped_named \
+                or name in duplicates:
             res.bad_named += 1
         else:
             res.unnamed.append(str(p))

@@ -108,7 +108,8 @@ def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
 
     kind = sniff(path)
     try:
-        if kind == "xlsx" and path.suffix.lower() in (".xlsx", ".xlsm"):
+        if kind == "xlsx" and path.suffix.lower() in (".xlsx", ".xlsm") and str(path).isprintable() \
+                and _utf8(str(path)):
             return python_calamine.CalamineWorkbook.from_path(str(path))
         with path.open("rb") as fh:  # calamine picks the format from the content, not the name
             return python_calamine.CalamineWorkbook.from_filelike(fh)
@@ -119,6 +120,16 @@ def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
             raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
                                  hint="请在 Excel 中去掉打开密码后另存为 .xlsx/.xlsm") from exc
         raise UnreadableFile(f"工作簿已损坏，无法读取（{_short(exc)}）", file=str(path)) from exc
+
+
+def _utf8(text: str) -> bool:
+    """Whether a path can be handed to Rust as text (a file name with bytes that are not UTF-8
+    reaches Python as lone surrogates: such a file is read through a file object instead)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def native_failure(exc: BaseException) -> bool:
