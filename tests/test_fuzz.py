@@ -12,7 +12,7 @@ import pytest
 from tests.fuzz import corpus, harness
 from tests.fuzz.run import build, run_commands, run_consolidation, valid_units
 
-PER_CLASS = int(os.environ.get("XLSXTOOLS_FUZZ_PER_CLASS", "6"))
+PER_CLASS = int(os.environ.get("XLSXTOOLS_FUZZ_PER_CLASS", "10"))
 HEAVY = {"zip_bomb": 2, "zip_lying_directory": 2, "shared_strings": 4}
 
 
@@ -29,7 +29,7 @@ def slice_(tmp_path_factory):
 def test_slice_covers_every_class(slice_):
     _, cases, _ = slice_
     assert {c.cls for c in cases} >= set(corpus.CLASSES) | {"special_fifo", "special_symlink_loop"}
-    assert len(cases) >= 150
+    assert len(cases) >= 250
 
 
 def test_every_command_survives_every_file(slice_):
