@@ -164,3 +164,25 @@ def test_killing_a_consolidation_keeps_the_previous_summary(tmp_path: Path, dela
     subprocess.run(cmd, check=True, env=env, timeout=300)
     assert sorted(p.name for p in out_dir.iterdir()) == ["汇总.xlsx"]
     assert list(tmpdir.iterdir()) == []
+
+
+def test_single_file_command_timeout_is_a_message(tmp_path: Path):
+    """A read that never ends: the guard stops it after [limits] seconds per file, exit 2."""
+    target = tmp_path / "unit.xlsx"
+    target.write_bytes(b"PK\x03\x04")
+    (tmp_path / "xlsxtools.toml").write_text("[limits]\nseconds = 1\n", encoding="utf-8")
+    code = (
+        "import time\n"
+        "from xlsxtools.workbook import reader\n"
+        "def slow(path, *a, **k):\n"
+        "    from xlsxtools.workbook.preflight import _report\n"
+        "    _report(str(path)); time.sleep(3600)\n"
+        "reader.sniff = slow\n"
+        "from xlsxtools.cli import main\n"
+        f"main(['score', {str(target)!r}], guard=True)\n"
+    )
+    t0 = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert time.monotonic() - t0 < 30
+    assert run.returncode == 2, run.stderr
+    assert f"{target}：处理超时（每个文件 1 秒），已停止" in run.stderr
