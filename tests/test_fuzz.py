@@ -6,11 +6,14 @@ valid units. The full corpus runs with ``python benchmarks/fuzz.py``."""
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
-from tests.fuzz import corpus, harness
-from tests.fuzz.run import build, run_commands, run_consolidation, valid_units
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzz import corpus, harness
+from fuzz.run import build, run_commands, run_consolidation, valid_units
 
 PER_CLASS = int(os.environ.get("XLSXTOOLS_FUZZ_PER_CLASS", "10"))
 HEAVY = {"zip_bomb": 2, "zip_lying_directory": 2, "shared_strings": 4}
