@@ -392,12 +392,14 @@ def test_checks_with_a_given_score_equal_run_checks(units_dir):
 
 
 def test_huge_workbook_becomes_a_row(units_dir, tmp_path, monkeypatch):
+    from xlsxtools.config import Limits
     from xlsxtools.consolidate import runner
 
     big = units_dir / "zhengwu_2026.xlsx"
-    monkeypatch.setattr(runner, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    with big.open("ab") as fh:  # past the 1 MB limit below (trailing bytes after the zip)
+        fh.write(b"\0" * (1024 * 1024))
     out = tmp_path / "s.xlsx"
-    rep = runner.consolidate([units_dir], out, jobs=1, config=Config())
+    rep = runner.consolidate([units_dir], out, jobs=1, config=Config(limits=Limits(file_mb=1)))
     assert rep.unreadable >= 1
     _, rows = table_rows(out, layout.CONS_SUMMARY_SHEET)
     row = next(r for r in rows if r["文件"] == str(big))

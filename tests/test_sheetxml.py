@@ -348,4 +348,4 @@ def test_spool_keeps_no_row_past_the_last_one():
 
 def test_a_lone_surrogate_cannot_break_a_row():
     row = render_row(("a\udc80b",)).decode("utf-8")
-    assert "<t>a?b</t>" in row
+    assert "<t>a\ufffdb</t>" in row  # replaced like every XML-illegal character (xmlsafe)

@@ -1,12 +1,75 @@
-"""Atomic output: write to a temporary file beside the target, then rename into place."""
+"""Atomic output: write to a temporary file beside the target, then rename into place.
+
+Temporary names carry the writing process's id (``.<stem>.<pid>.<random><suffix>.tmp``), so a
+run that was killed before it could clean up is recognised by the next one: a temporary file
+of this tool whose process is gone (or that is older than a day) is removed from the output
+folder the next time something is written there. Nothing else is ever touched.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+#: Our temporary outputs: ``.<stem>.<pid>.<8+ random chars><suffix>.tmp``.
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]{6,}\.[A-Za-z0-9]{1,8}\.tmp$")
+#: Our temporary outputs before the pid was part of the name: ``.<stem>.<8 random chars><suffix>.tmp``.
+_LEGACY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.(?:xlsx|xlsm|json|csv)\.tmp$")
+#: Our private temporary folders (see :func:`private_tmpdir`): ``xlsxtools-<pid>-<random>``.
+_TEMP_DIR = re.compile(r"^xlsxtools-(\d+)-[A-Za-z0-9_]{6,}$")
+STALE_SECONDS = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: leave its files alone
+    return True
+
+
+def _stale(path: Path, pid: int, now: float) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        age = now - path.lstat().st_mtime
+    except OSError:
+        return False
+    return not _alive(pid) or age > STALE_SECONDS
+
+
+def remove_stale_temps(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary outputs of this tool in ``folder`` left by processes that are gone."""
+    removed = []
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _TEMP_NAME.match(entry.name)
+            legacy = m is None and _LEGACY_NAME.match(entry.name) is not None
+            if not (m or legacy) or not entry.is_file(follow_symlinks=False):
+                continue
+            p = Path(entry.path)
+            if legacy:  # written before names carried the pid: only by age
+                with contextlib.suppress(OSError):
+                    if now - p.lstat().st_mtime > STALE_SECONDS:
+                        p.unlink()
+                        removed.append(p)
+                continue
+            if _stale(p, int(m.group(1)), now):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    removed.append(p)
+    return removed
 
 
 @contextlib.contextmanager
@@ -14,11 +77,13 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it over ``target``.
 
     On any exception the temporary file is removed and an existing ``target`` is left untouched,
-    so a crash never leaves half an output behind.
+    so a crash never leaves half an output behind (and a kill is cleaned up by the next run).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    remove_stale_temps(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.", suffix=target.suffix + ".tmp",
+                               dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -31,6 +96,28 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+
+
+@contextlib.contextmanager
+def private_tmpdir() -> Iterator[Path]:
+    """A temporary folder of this process that every ``tempfile`` user in it writes to meanwhile
+    (XlsxWriter's part files, spools), removed afterwards; folders of processes that are gone
+    are removed first, so a killed run leaves nothing behind in TMPDIR either."""
+    base = Path(tempfile.gettempdir())
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(base):
+            m = _TEMP_DIR.match(entry.name)
+            if m and entry.is_dir(follow_symlinks=False) and _stale(Path(entry.path), int(m.group(1)), now):
+                shutil.rmtree(entry.path, ignore_errors=True)
+    path = Path(tempfile.mkdtemp(prefix=f"xlsxtools-{os.getpid()}-", dir=base))
+    old = tempfile.tempdir
+    tempfile.tempdir = str(path)
+    try:
+        yield path
+    finally:
+        tempfile.tempdir = old
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _umask() -> int:

@@ -69,8 +69,48 @@ def _wants_debug(argv: list[str]) -> bool:
     return "--debug" in argv
 
 
-def main(argv: list[str] | None = None) -> None:
+#: Commands that read one input file at a time: run in a child process with the [limits] of
+#: xlsxtools.toml (time per file, memory), so a hostile file ends in a message, never a hang or abort.
+GUARDED_COMMANDS = frozenset({"import", "check", "score", "actuals", "dropdowns"})
+
+
+def main(argv: list[str] | None = None, *, guard: bool | None = None) -> None:
+    """The command line; ``guard`` (default: when run as a program) runs the single-file commands
+    in a guarded child process (xlsxtools.sandbox)."""
+    guard = argv is None if guard is None else guard
     argv = list(sys.argv[1:] if argv is None else argv)
+    if guard:
+        _guarded(argv)
+    _main(argv)
+
+
+def _guarded(argv: list[str]) -> None:
+    import os
+
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name not in GUARDED_COMMANDS or os.environ.get("XLSXTOOLS_NO_SANDBOX") or any(
+            a in ("-h", "--help") for a in argv):
+        return
+    from xlsxtools.sandbox import CAN_FORK, run_cli_guarded
+
+    if not CAN_FORK:
+        return
+    from xlsxtools.config import Config, load_config
+
+    config = Config()
+    try:
+        cfg = argv[argv.index("--config") + 1] if "--config" in argv else None
+        config = load_config(cfg)
+    except (UserError, IndexError, OSError):
+        pass  # the command itself reports a bad config
+    from xlsxtools.workbook.preflight import set_limits
+
+    set_limits(config.limits)
+    files = sum(1 for a in argv if not a.startswith("-") and os.path.lexists(a))
+    run_cli_guarded(lambda: _main(argv), config.limits, files)
+
+
+def _main(argv: list[str]) -> None:
     try:
         rv = cli.main(args=argv, prog_name="xlsxtools", standalone_mode=False)
     except click.exceptions.Abort:
@@ -86,6 +126,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except MemoryError:
+        from xlsxtools.workbook.preflight import current_limits
+
+        click.echo(f"错误 (error): 内存超过上限（{current_limits().memory_mb} MB），已停止", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug, not a user error
         if _wants_debug(argv):
             raise

@@ -55,6 +55,9 @@ _CODES: tuple[Code, ...] = (
     Code("V008", E, "指标值类型无效", "指标值类型 is empty or not one of ≥ > = ≤ < 定性."),
     Code("V009", I_, "已按通常读法理解的值", "A value was read as a person would (full-width digits, number stored as text, >=)."),
     Code("V010", E, "指标值为空", "The 指标值 (target) is empty."),
+    Code("V011", E, "数值超出可计算范围", "A number that is NaN, infinite, 10^15 or more, or has more than 40 digits: read as text, never computed with."),
+    Code("V012", E, "日期或时间超出范围", "A date outside Excel's range (1900-01-01 to 9999-12-31) or a bare time where a date or number is expected: read as text."),
+    Code("V013", W_, "含有工作簿不能保存的字符", "Control characters, U+FFFE/U+FFFF or lone surrogates in a cell: replaced by U+FFFD so every output stays a valid workbook."),
     # --- R: rules (评（扣）分标准)
     Code("R001", E, "缺少评（扣）分标准", "The rule text is empty."),
     Code("R002", E, "评（扣）分标准无法识别", "The rule text matches none of the known rule shapes."),
@@ -94,6 +97,8 @@ _CODES: tuple[Code, ...] = (
     Code("W002", W_, "模板版本不同", "A workbook made from another layout version of the template."),
     Code("W003", E, "实际完成表与目标表不对应", "A row of 实际完成 cannot be matched to an indicator of 目标表."),
     Code("W004", E, "无法读取的文件", "The file cannot be read (corrupt, encrypted, empty, wrong type)."),
+    Code("W005", E, "文件超过读取限制", "The file exceeds a [limits] setting (size, unpacked size, sheet extent, merged cells, shared strings) or its reading ran out of time or memory; it was not read."),
+    Code("W006", E, "不是普通文件", "A FIFO, device, socket, symlink loop or broken symlink where a workbook was expected; never opened."),
     # --- C: consolidation
     Code("C001", E, "同一单位重复提交", "The same unit appears in more than one workbook; only the newest is counted."),
     Code("C002", W_, "名册中的单位未提交", "A unit on the roster has no workbook."),

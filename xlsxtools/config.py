@@ -11,6 +11,10 @@ They are printed with every result and can be changed per deployment with a TOML
 
     [scoring]
     step_mode = "floor"   # floor | ceil | proportional
+
+    [limits]              # what one input file may cost (see Limits)
+    seconds = 30
+    memory_mb = 1024
 """
 
 from __future__ import annotations
@@ -55,10 +59,55 @@ class Expectations:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one input file may cost before it is refused (``[limits]`` in xlsxtools.toml).
+
+    ``seconds`` and ``memory_mb`` bound each workbook's worker in a consolidation and each
+    single-file command; the rest are checked before a parser sees the bytes (preflight).
+    """
+
+    seconds: float = 30.0  # time to read, check and score one file
+    memory_mb: int = 1024  # address space of the process that reads one file
+    file_mb: int = 50  # size on disk
+    part_mb: int = 100  # one unpacked part of a zip package (a sheet's XML)
+    total_mb: int = 300  # all unpacked parts
+    ratio: int = 200  # compression ratio of a part larger than 1 MB
+    rows: int = 100_000  # rows of a sheet's used range
+    cells: int = 1_000_000  # rows × columns a sheet's used range may span
+    merged_cells: int = 1_000_000  # cells covered by a sheet's merged ranges
+    shared_strings: int = 1_000_000  # declared shared-string (and style) counts
+
+    def describe(self) -> str:
+        return (f"每个文件最长 {self.seconds:g} 秒、内存 {self.memory_mb} MB；文件 ≤ {self.file_mb} MB，"
+                f"解压后每个部件 ≤ {self.part_mb} MB、合计 ≤ {self.total_mb} MB、压缩比 ≤ {self.ratio}:1；"
+                f"每个工作表 ≤ {self.rows:,} 行、使用区域 ≤ {self.cells:,} 个单元格、合并单元格 ≤ {self.merged_cells:,} 个；"
+                f"共享字符串 ≤ {self.shared_strings:,} 个")
+
+
+def load_limits(data: dict[str, Any], path: str) -> Limits:
+    """The ``[limits]`` table of a config file (every key optional, positive numbers)."""
+    raw = data.get("limits", {})
+    if not isinstance(raw, dict):
+        raise UserError("[limits] 应为一个表", file=path)
+    default = Limits()
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in Limits.__dataclass_fields__:
+            raise UserError(f"limits.{name} 不是已知的设置（可用：{'、'.join(Limits.__dataclass_fields__)}）", file=path)
+        kind = type(getattr(default, name))
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 \
+                or (kind is int and not float(value).is_integer()):
+            raise UserError(f"limits.{name} 应为正数，实际为 {value!r}", file=path)
+        values[name] = kind(value)
+    return Limits(**values)
+
+
+@dataclass(frozen=True)
 class Config:
     expectations: Expectations = field(default_factory=Expectations)
     step_mode: StepMode = StepMode.FLOOR
     source: str | None = None  # the TOML file it came from, if any
+    limits: Limits = field(default_factory=Limits)
 
 
 def _dec(v: Any, where: str, path: str) -> Decimal:
@@ -76,7 +125,9 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
         path = DEFAULT_CONFIG_NAME
     p = Path(path)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        from xlsxtools.workbook.preflight import read_regular  # never blocks on a FIFO
+
+        data = tomllib.loads(read_regular(p).decode("utf-8"))
     except FileNotFoundError as exc:
         raise UserError("配置文件不存在", file=str(p)) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -97,4 +148,4 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
         step_mode = StepMode(mode)
     except ValueError as exc:
         raise UserError(f"scoring.step_mode 只能是 floor、ceil 或 proportional，实际为 {mode!r}", file=str(p)) from exc
-    return Config(expectations=expectations, step_mode=step_mode, source=str(p))
+    return Config(expectations=expectations, step_mode=step_mode, source=str(p), limits=load_limits(data, str(p)))

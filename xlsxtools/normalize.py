@@ -120,27 +120,35 @@ def parse_number(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Decimal(value)
+        return Decimal(value) if -MAX_NUMBER < value < MAX_NUMBER else None
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if value != value or not -MAX_NUMBER < value < MAX_NUMBER:  # NaN, infinities, beyond 15 digits
             return None
         return Decimal(repr(value))
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() and -MAX_NUMBER < value < MAX_NUMBER else None
     if type(value) is str:
         return _parse_number_str(value)
     return _parse_number_str(clean(value))
 
 
+#: Numbers from this magnitude on are not computed with (Excel keeps 15 significant digits;
+#: reader.safe_value reports them as V011).
+MAX_NUMBER = 10**15
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _parse_number_str(value: str) -> Decimal | None:
     # Memoised (Decimal is immutable): readers, checks and scoring parse the same targets repeatedly.
+    if len(value) > 64:  # no number a person types is this long (and int() of 5,000 digits raises)
+        return None
     s = halfwidth(clean(value)).replace(" ", "")
     s = s.rstrip("%").rstrip("％")
     if not s or not _NUMBER.match(s):
         return None
     try:
-        return Decimal(s.replace(",", ""))
+        d = Decimal(s.replace(",", ""))
+        return d if -MAX_NUMBER < d < MAX_NUMBER else None
     except InvalidOperation:  # pragma: no cover - guarded by the regex
         return None
 

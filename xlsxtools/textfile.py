@@ -13,15 +13,11 @@ _TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; UnreadableFile (naming the file) when missing, a folder, unreadable or empty."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UnreadableFile("文件不存在", file=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise UnreadableFile("这是一个文件夹，不是文件", file=str(path)) from exc
-    except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from exc
+    """The file's bytes; UnreadableFile (naming the file) when missing, a folder, a FIFO or device,
+    a symlink loop, too large, unreadable or empty."""
+    from xlsxtools.workbook.preflight import read_regular
+
+    data = read_regular(path)  # regular files only (never blocks on a FIFO), within the size limit
     if not data.strip():
         raise UnreadableFile("文件是空的", file=str(path))
     return data

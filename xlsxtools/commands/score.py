@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,12 @@ def _jsonable(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, Decimal):
         return float(v)
+    if isinstance(v, time | timedelta):  # a bare time, or a date serial outside Excel's range
+        return str(v)
+    if isinstance(v, int) and not isinstance(v, bool) and not -(10**15) < v < 10**15:
+        return str(v) if v.bit_length() < 4000 else None
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return str(v)
     return v
 
 

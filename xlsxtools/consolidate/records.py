@@ -165,6 +165,9 @@ class RunInfo:
     history: str | None = None
     jobs: int = 1
     notes: list[str] = field(default_factory=list)
+    #: Every skipped file with its reason, and the limits each file was read under (说明 sheet).
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    limits: str = ""
 
 
 @dataclass(slots=True)

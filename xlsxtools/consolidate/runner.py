@@ -11,19 +11,19 @@ stays flat however many workbooks there are. Source files are only ever opened f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from xlsxtools.atomic import atomic_path
+from xlsxtools.atomic import atomic_path, private_tmpdir
 from xlsxtools.config import Config
 from xlsxtools.consolidate.baseline import Baseline, approved_from_table, read_baseline_file
 from xlsxtools.consolidate.core import (
@@ -36,22 +36,21 @@ from xlsxtools.consolidate.core import (
 )
 from xlsxtools.consolidate.records import TAMPER_CHANGED, RunInfo, Trend, UnitDetail, UnitResult
 from xlsxtools.errors import UserError
+from xlsxtools.sandbox import memory_reason
 
-#: Files read as workbooks (.xls too, so an old-format file is reported rather than ignored).
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: Files read as workbooks: the formats every command reads (reader.WORKBOOK_SUFFIXES).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 LOCK_PREFIX = "~$"
-#: Below this many files the run stays in-process (starting workers costs more than it saves).
+#: Below this many files one worker reads them all (starting more costs more than it saves).
 PARALLEL_MIN_FILES = 24
-#: A workbook larger than this (bytes on disk / unpacked) is reported, not read.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 #: Indicators per unit workbook, to choose the summary writer's mode before reading.
 ROWS_PER_UNIT_ESTIMATE = 30
 
 SKIP_LOCK = "Excel 临时锁定文件（~$ 开头）"
-SKIP_OTHER = "不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm）"
+SKIP_OTHER = "不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm/.xls/.xlsb/.ods）"
 SKIP_OUTPUT = "汇总输出文件本身"
 SKIP_HIDDEN = "隐藏文件或临时文件（. 开头）"
+SKIP_LINKED_DIR = "指向文件夹的符号链接（不跟随，以免循环）"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -63,9 +62,13 @@ SKIP_HIDDEN = "隐藏文件或临时文件（. 开头）"
 class Discovery:
     files: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    #: Every skipped file by name with its reason (listed on the summary's 说明 sheet).
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, path: str | None = None) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if path is not None:
+            self.skipped_files.append((path, reason))
 
 
 def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()) -> Discovery:
@@ -78,24 +81,33 @@ def discover(paths: Sequence[str | os.PathLike[str]], exclude: Iterable[str | os
         name = os.path.basename(path)
         real = os.path.realpath(path)
         if real in excluded:
-            d.skip(SKIP_OUTPUT)
+            d.skip(SKIP_OUTPUT, path)
         elif name.startswith(LOCK_PREFIX):
-            d.skip(SKIP_LOCK)
+            d.skip(SKIP_LOCK, path)
         elif name.startswith("."):
-            d.skip(SKIP_HIDDEN)
+            d.skip(SKIP_HIDDEN, path)
         elif not name.lower().endswith(WORKBOOK_SUFFIXES):
-            d.skip(SKIP_OTHER)
-        elif real not in found:
-            found[real] = path
+            d.skip(SKIP_OTHER, path)
+        else:
+            # the same file reached twice (a link to it) is read once; anything that is not a
+            # regular file (a link to a device, a loop) is listed under its own name
+            key_ = real if os.path.isfile(real) else path
+            if key_ not in found:
+                found[key_] = path
 
     for p in paths:
         p = os.fspath(p)
         if os.path.isdir(p):
+            # Symlinked folders are not followed (a link loop would never end); every file found,
+            # regular or not, is listed: special files and broken links become 无法读取 rows.
             for root, dirs, files in os.walk(p):
                 dirs.sort()
+                for dname in dirs:
+                    if os.path.islink(os.path.join(root, dname)):
+                        d.skip(SKIP_LINKED_DIR, os.path.join(root, dname))
                 for f in sorted(files):
                     consider(os.path.join(root, f))
-        elif os.path.isfile(p):
+        elif os.path.lexists(p) and not os.path.isdir(p):
             consider(p)
         else:
             raise UserError("文件夹或文件不存在", file=p)
@@ -116,52 +128,55 @@ _DIGESTS = True
 
 def _init_worker(config: Config, detail: bool = True, digests: bool = True) -> None:
     global _CONFIG, _DETAIL, _DIGESTS
+    from xlsxtools.workbook.preflight import set_limits
+
     _CONFIG, _DETAIL, _DIGESTS = config, detail, digests
-
-
-def _too_big(path: str, size: int) -> str | None:
-    if size > MAX_FILE_BYTES:
-        return f"文件过大（{size / 1048576:.1f} MB，上限 {MAX_FILE_BYTES // 1048576} MB），未读取"
-    if size * 1032 < MAX_UNPACKED_BYTES:  # deflate expands at most ~1032:1: a small file cannot be a zip bomb
-        return None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None  # the reader says precisely what is wrong
-    if unpacked > MAX_UNPACKED_BYTES:
-        return f"工作簿解压后过大（{unpacked / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES // 1048576} MB），未读取"
-    return None
+    set_limits(config.limits)
 
 
 def evaluate_path(path: str, config: Config, *, digests: bool = True) -> tuple[UnitResult, UnitDetail]:
-    """Read, check and score one workbook; never raises for a bad file (it becomes a W00x row)."""
+    """Read, check and score one workbook; never raises for a bad file (it becomes a W00x row).
+
+    The preflight (regular file, size, unpacked size, sheet extents) runs inside the reader,
+    before python-calamine sees the bytes.
+    """
     from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
+    from xlsxtools.workbook.preflight import NotRegularFile, OverLimit, regular_stat
     from xlsxtools.workbook.reader import read_unit_workbook
 
     try:
-        st = os.stat(path)
-    except OSError as exc:
-        return unreadable_result(path, "W004", f"无法打开文件：{exc.strerror or exc}")
+        st = regular_stat(path, config.limits)
+    except UserError as exc:
+        return unreadable_result(path, _code(exc), _reason(exc))
     mtime, size = st.st_mtime, st.st_size
-    why = _too_big(path, size)
-    if why:
-        return unreadable_result(path, "W004", why, mtime=mtime, size=size)
     try:
         wb = read_unit_workbook(path)
     except NotATemplateWorkbook as exc:
         return unreadable_result(path, "W001", _reason(exc), mtime=mtime, size=size)
+    except (OverLimit, NotRegularFile) as exc:
+        return unreadable_result(path, _code(exc), _reason(exc), mtime=mtime, size=size)
     except UnreadableFile as exc:
         return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
     except UserError as exc:
         return unreadable_result(path, "W004", _reason(exc), mtime=mtime, size=size)
+    except MemoryError:
+        return unreadable_result(path, "W005", memory_reason(config.limits), mtime=mtime, size=size)
     except Exception as exc:  # a workbook the reader chokes on must not stop the other units
-        return unreadable_result(path, "W004", f"读取时出错（{type(exc).__name__}: {exc}）", mtime=mtime, size=size)
+        return unreadable_result(path, "W004", f"读取时出错（{type(exc).__name__}: {str(exc)[:200]}）",
+                                 mtime=mtime, size=size)
     try:
         return evaluate_workbook(wb, config, mtime=mtime, size=size, digests=digests)
+    except MemoryError:
+        return unreadable_result(path, "W005", memory_reason(config.limits), mtime=mtime, size=size)
     except Exception as exc:
-        return unreadable_result(path, "W004", f"检查或计分时出错（{type(exc).__name__}: {exc}）",
+        return unreadable_result(path, "W004", f"检查或计分时出错（{type(exc).__name__}: {str(exc)[:200]}）",
                                  mtime=mtime, size=size)
+
+
+def _code(exc: UserError) -> str:
+    from xlsxtools.workbook.preflight import NotRegularFile, OverLimit
+
+    return "W005" if isinstance(exc, OverLimit) else "W006" if isinstance(exc, NotRegularFile) else "W004"
 
 
 def _reason(exc: UserError) -> str:
@@ -187,6 +202,32 @@ def _work(path: str) -> UnitResult:
     return pack(result, detail, rows, with_detail=_DETAIL)
 
 
+def _failed_unit(path: str, reason: str) -> UnitResult:
+    """The summary row of a workbook whose worker died, timed out or ran out of memory."""
+    from xlsxtools.consolidate.summary import render_rows
+
+    mtime, size = 0.0, 0
+    with contextlib.suppress(OSError):
+        st = os.lstat(path)
+        mtime, size = st.st_mtime, st.st_size
+    result, detail = unreadable_result(path, "W005", reason, mtime=mtime, size=size)
+    return pack(result, detail, render_rows(result, detail), with_detail=_DETAIL)
+
+
+def _xml_safe_texts(res: UnitResult) -> None:
+    """The texts of a result as the summary can hold them (a file name may carry any character)."""
+    from xlsxtools.xmlsafe import xml_safe
+
+    for name in ("path", "reason", "unit_name", "year", "note"):
+        v = getattr(res, name)
+        if v:
+            setattr(res, name, xml_safe(v))
+
+
+def _failed_approve(path: str, reason: str) -> tuple[str, float, Any]:
+    return path, 0.0, reason
+
+
 def _approve(path: str) -> tuple[str, float, Any]:
     """Worker for baselines: the approved form of one workbook's table, or the reason it failed."""
     try:
@@ -210,11 +251,24 @@ def default_jobs() -> int:
 
 
 def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int | None, config: Config,
-                 progress: bool, label: str, detail: bool = True, digests: bool = True) -> Iterator[Any]:
-    """``map(func, items)`` in input order: in-process for few items or jobs 1, else a process pool."""
+                 progress: bool, label: str, detail: bool = True, digests: bool = True,
+                 on_fail: Callable[[str, str], Any] | None = None) -> Iterator[Any]:
+    """``map(func, items)`` in input order, each item in a worker process bounded by ``config.limits``.
+
+    A worker that dies, aborts, runs out of memory or passes the time limit gives
+    ``on_fail(item, reason)`` for its item and is replaced (:class:`xlsxtools.sandbox.SafePool`).
+    Few items use one worker; without ``fork`` (Windows) they are read in-process.
+    """
+    import functools
+
+    from xlsxtools.sandbox import CAN_FORK, SafePool
+
     jobs = default_jobs() if jobs is None or jobs < 1 else jobs
     jobs = min(jobs, max(1, len(items)))
-    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+    if len(items) < PARALLEL_MIN_FILES:
+        jobs = 1
+    bar = None
+    if not CAN_FORK or on_fail is None or not items:
         _init_worker(config, detail, digests)
         bar = _progress(len(items), label) if progress and items else None
         try:
@@ -226,22 +280,29 @@ def parallel_map(func: Callable[[str], Any], items: Sequence[str], *, jobs: int 
             if bar:
                 bar.stop()
         return
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork") if sys.platform != "win32" and hasattr(os, "fork") else \
-        multiprocessing.get_context()
-    chunksize = max(1, min(16, len(items) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(config, detail, digests)) as pool:
+    _init_worker(config, detail, digests)  # the parent renders the rows of failed items
+    pool = SafePool(jobs, config.limits, init=functools.partial(_init_worker, config, detail, digests))
+    batch = max(1, min(16, len(items) // (jobs * 8)))
+    results = pool.map(func, items, on_fail, batch=batch)
+    try:
         # The progress thread starts only after the workers were forked.
+        first = next(results, _END)
         bar = _progress(len(items), label) if progress else None
-        try:
-            for res in pool.imap(func, items, chunksize=chunksize):
+        if first is not _END:
+            yield first
+            if bar:
+                bar.advance()
+            for res in results:
                 yield res
                 if bar:
                     bar.advance()
-        finally:
-            if bar:
-                bar.stop()
+    finally:
+        results.close()
+        if bar:
+            bar.stop()
+
+
+_END = object()
 
 
 class _Bar:
@@ -308,7 +369,7 @@ def build_baseline(paths: Sequence[str | os.PathLike[str]], *, jobs: int | None 
     found = discover(paths)
     base = Baseline(source="；".join(os.fspath(p) for p in paths))
     results = sorted(parallel_map(_approve, found.files, jobs=jobs, config=config or Config(), progress=progress,
-                                  label="读取核定表"), key=lambda r: (r[1], r[0]))
+                                  label="读取核定表", on_fail=_failed_approve), key=lambda r: (r[1], r[0]))
     for path, _mtime, res in results:  # oldest first, so the newest approved copy of a unit wins
         if isinstance(res, str):
             base.notes.append(f"{path}：无法读取核定表（{res}）")
@@ -320,11 +381,15 @@ def build_baseline(paths: Sequence[str | os.PathLike[str]], *, jobs: int | None 
 def load_baseline(path: str | os.PathLike[str], *, jobs: int | None = None, progress: bool = False,
                   config: Config | None = None) -> Baseline:
     """A baseline file (JSON from ``xlsxtools baseline``) or a folder of approved workbooks."""
+    from xlsxtools.workbook.preflight import regular_stat
+
     p = Path(path)
     if p.is_dir():
         return build_baseline([p], jobs=jobs, progress=progress, config=config)
-    if not p.is_file():
-        raise UserError("核定基线文件或文件夹不存在", file=str(p))
+    try:
+        regular_stat(p)  # a FIFO or a device would block the reader
+    except UserError as exc:
+        raise UserError(f"无法读取核定基线：{exc.message}", file=str(p)) from exc
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return build_baseline([p], jobs=1, config=config)
     return read_baseline_file(p)
@@ -332,18 +397,25 @@ def load_baseline(path: str | os.PathLike[str], *, jobs: int | None = None, prog
 
 def load_roster(path: str | os.PathLike[str]) -> list[str]:
     """Unit names: a text file one per line, or the first column of a CSV or XLSX (header skipped)."""
+    from xlsxtools.workbook.preflight import check_workbook, regular_stat
+
     p = Path(path)
-    if not p.is_file():
-        raise UserError("名册文件不存在", file=str(p))
+    try:
+        regular_stat(p)
+    except UserError as exc:
+        raise UserError(f"无法读取名册：{exc.message}", file=str(p)) from exc
     suffix = p.suffix.lower()
     names: list[str] = []
-    if suffix in (".xlsx", ".xlsm", ".xls"):
+    if suffix in WORKBOOK_SUFFIXES:
         import python_calamine
 
+        check_workbook(p)
         try:
             wb = python_calamine.CalamineWorkbook.from_path(str(p))
             rows = wb.get_sheet_by_index(0).to_python()
-        except Exception as exc:
+        except BaseException as exc:  # a Rust panic is a BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
             raise UserError(f"无法读取名册：{exc}", file=str(p)) from exc
         names = [r[0] for r in rows if r]
     else:
@@ -357,8 +429,9 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
         else:
             names = text.splitlines()
     from xlsxtools.normalize import clean
+    from xlsxtools.xmlsafe import xml_safe
 
-    out = [clean(n) for n in names if clean(n)]
+    out = [xml_safe(clean(n)) for n in names if clean(n)]
     if out and out[0] in ("单位名称", "单位", "部门（单位）名称", "部门(单位)名称", "名称"):
         out = out[1:]
     return out
@@ -397,8 +470,8 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     """Consolidate every unit workbook under ``paths`` into the summary workbook ``out``."""
     from xlsxtools import __version__
     from xlsxtools.config import load_config
-    from xlsxtools.consolidate.history import History, check_period
-    from xlsxtools.consolidate.summary import CONSTANT_MEMORY_ROWS, SummaryWriter
+    from xlsxtools.consolidate.history import check_period
+    from xlsxtools.xmlsafe import xml_safe
 
     t0 = time.perf_counter()
     config = config or load_config()
@@ -406,6 +479,13 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     if out.suffix.lower() != ".xlsx":
         raise UserError("汇总文件应以 .xlsx 结尾", file=str(out))
     period = check_period(period) if history is not None or period is not None else None
+    if history is not None and os.path.lexists(history):
+        from xlsxtools.workbook.preflight import regular_stat
+
+        try:
+            regular_stat(history)  # SQLite would block on a FIFO
+        except UserError as exc:
+            raise UserError(f"无法使用历史库：{exc.message}", file=os.fspath(history)) from exc
     roster_names = load_roster(roster) if roster is not None else None
     base = load_baseline(baseline, jobs=jobs, progress=progress, config=config) if baseline is not None else None
 
@@ -418,13 +498,26 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                    baseline=os.fspath(baseline) if baseline is not None else None,
                    roster=os.fspath(roster) if roster is not None else None,
                    history=os.fspath(history) if history is not None else None,
-                   jobs=jobs_used if len(found.files) >= PARALLEL_MIN_FILES else 1)
+                   jobs=jobs_used if len(found.files) >= PARALLEL_MIN_FILES else 1,
+                   skipped_files=[(xml_safe(p), why) for p, why in found.skipped_files],
+                   limits=config.limits.describe())
+    info.folders = [xml_safe(f) for f in info.folders]
     if base is not None:
         info.notes.extend(base.notes)
 
     # 指标明细 and 问题清单 are written while the workers read, in file order (summary.detail_order,
     # summary.findings_order). Once a unit turns up twice, 指标明细 waits for the duplicate check;
     # if a superseded copy was already written, the summary is written afresh from the spool.
+    with private_tmpdir():
+        return _run(found, out, info, base, roster, roster_names, history, period, jobs, config, progress, t0)
+
+
+def _run(found: Discovery, out: Path, info: RunInfo, base: Baseline | None, roster: Any, roster_names: Any,
+         history: Any, period: str | None, jobs: int | None, config: Config, progress: bool, t0: float) -> Report:
+    from xlsxtools import __version__
+    from xlsxtools.consolidate.history import History
+    from xlsxtools.consolidate.summary import CONSTANT_MEMORY_ROWS, SummaryWriter
+
     constant_memory = len(found.files) * ROWS_PER_UNIT_ESTIMATE > CONSTANT_MEMORY_ROWS
     need_detail = base is not None or history is not None
     spool = Spool()
@@ -437,7 +530,8 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                 seen: set[str] | None = set()  # unit keys streamed so far; None once a duplicate showed up
                 for res in parallel_map(_work, found.files, jobs=jobs, config=config, progress=progress,
                                         label="读取工作簿", detail=need_detail,
-                                        digests=base is not None):
+                                        digests=base is not None, on_fail=_failed_unit):
+                    _xml_safe_texts(res)
                     if res.detail_blob is not None:
                         res.detail_ref = spool.put(res.detail_blob)
                         res.detail_blob = None

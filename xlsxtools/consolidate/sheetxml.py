@@ -40,6 +40,7 @@ MAX_STRING = 32767
 #: The last row a worksheet has (Excel 2007 and later).
 MAX_ROW = 1_048_576
 _INF = float("inf")
+_MAX_INT = 10**300
 
 
 #: Cell references with the row placeholder, by 0-based column (enough for any summary sheet).
@@ -47,7 +48,9 @@ _REFS = [f'<c r="{col_letter(i + 1)}\x00"' for i in range(64)]
 
 _ESCAPE_XLSX = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x")
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|_x")
+#: Characters no XML may hold even escaped (U+FFFE, U+FFFF, lone surrogates): replaced by U+FFFD.
+_NON_CHARS = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 
 def _control(m: re.Match[str]) -> str:
@@ -63,6 +66,7 @@ def text_xml(s: str) -> str:
         s = _ESCAPE_XLSX.sub(r"_x005F\1", s)
         s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         s = _CONTROL.sub(_control, s)
+        s = _NON_CHARS.sub("\ufffd", s)
     if s[:1].isspace() or s[-1:].isspace():
         return f'<t xml:space="preserve">{s}</t>'
     return f"<t>{s}</t>"
@@ -112,7 +116,9 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
             if v:
                 add(_text_cell(c, v))
         elif t is float or t is int:
-            if v == v and v != _INF and v != -_INF:
+            if t is int and not -_MAX_INT < v < _MAX_INT:  # beyond a double: its text (or its length)
+                add(_text_cell(c, str(v) if v.bit_length() < 4000 else f"（{int(v.bit_length() * 0.30103) + 1} 位数字）"))
+            elif v == v and v != _INF and v != -_INF:
                 add(_number_cell(c, v, _NUMBER_STYLE if c in number_cols else ""))
         elif v is None:
             continue
@@ -122,7 +128,10 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
             serial = excel_serial(v)
             add(_text_cell(c, v.isoformat()) if serial is None else _number_cell(c, serial, _DATE_STYLE))
         elif isinstance(v, int | float):  # subclasses (IntEnum, numpy scalars …)
-            f = float(v)
+            try:
+                f = float(v)
+            except OverflowError:
+                f = _INF
             if f == f and f != _INF and f != -_INF:
                 add(_number_cell(c, f, _NUMBER_STYLE if c in number_cols else ""))
         elif s := str(v):

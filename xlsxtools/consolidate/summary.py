@@ -461,6 +461,10 @@ def _write_charts_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> No
     ws.insert_chart(34, 4, chart, {"x_scale": 1.6, "y_scale": height})
 
 
+#: Skipped files named one per row on 说明 (the rest are counted).
+ABOUT_SKIPPED_MAX = 10_000
+
+
 def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo, findings: int) -> None:
     ws = wb.add_worksheet(layout.CONS_ABOUT_SHEET)
     ws.set_column(0, 0, 22)
@@ -493,6 +497,10 @@ def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: 
         ("等级", "90 分及以上为优，80–90 分为良，60–80 分为中，60 分以下为差。"),
     ]
     rows += [("备注", n) for n in info.notes]
+    rows += [("读取限制", info.limits)] if info.limits else []
+    rows += [(f"跳过：{why}", path) for path, why in info.skipped_files[:ABOUT_SKIPPED_MAX]]
+    if len(info.skipped_files) > ABOUT_SKIPPED_MAX:
+        rows.append(("跳过：其余", f"另有 {len(info.skipped_files) - ABOUT_SKIPPED_MAX} 个文件未逐一列出"))
     for i, (k, v) in enumerate(rows, start=2):
         ws.write_string(i, 0, k, fmt["bold"])
         ws.write_string(i, 1, v, fmt["wrap"])

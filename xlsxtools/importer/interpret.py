@@ -70,6 +70,8 @@ EXPECTED_TYPE_INDEX = 3  # level1, level2, name, type … in the 9-column form
 
 def _strip_points(text: str) -> tuple[str, Decimal | None]:
     """"成本指标 (20分)" → ("成本指标", 20) when the base is a vocabulary word; else (text, None)."""
+    if len(text) > 64:  # no level label is this long (and the pattern is quadratic on long digit runs)
+        return text, None
     m = _POINTS_IN_LABEL.match(halfwidth(text))
     if m:
         base = m.group("base").strip()

@@ -146,6 +146,10 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
     """Every worksheet of a workbook → its rows (sheet name → rows), in workbook order."""
     import python_calamine as pc
 
+    from xlsxtools.workbook.preflight import check_workbook
+    from xlsxtools.workbook.reader import native_failure
+
+    check_workbook(path)  # limits and extents before calamine sees the bytes
     data = read_bytes(path)
     is_xls = _check_ole_workbook(path, data[:8])
     if not is_xls and not data.startswith(_ZIP_MAGIC):
@@ -155,7 +159,9 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
         raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path)) from exc
-    except Exception as exc:  # calamine raises several error types for corrupt files
+    except BaseException as exc:  # calamine raises several error types for corrupt files, and panics
+        if not native_failure(exc):
+            raise
         raise UnreadableFile(f"无法打开工作簿：{_short(exc)}", file=str(path)) from exc
     out: dict[str, list[SourceRow]] = {}
     try:
@@ -165,7 +171,9 @@ def read_workbook_sheets(path: Path) -> dict[str, list[SourceRow]]:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
                 values = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:
+            except BaseException as exc:  # a Rust panic is a BaseException
+                if not native_failure(exc):
+                    raise
                 raise UnreadableFile(f"无法读取工作表：{_short(exc)}", file=str(path), sheet=meta.name) from exc
             out[meta.name] = grid_rows(values, str(path), meta.name)
     finally:
@@ -202,7 +210,10 @@ def read_docx(path: Path) -> list[SourceRow]:
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - dependency of the package
         raise UnreadableFile("未安装 python-docx，无法读取 .docx 文件", file=str(path)) from exc
+    from xlsxtools.workbook.preflight import check_package
+
     head = read_bytes(path)[:8]
+    check_package(path)  # unpacked-size limits before python-docx parses the XML
     if head.startswith(_OLE_MAGIC):
         raise UnreadableFile("Word 文档有打开密码（已加密）或是旧的 .doc 格式，无法读取", file=str(path),
                              hint="请去掉密码并另存为 .docx 后再导入")
@@ -213,13 +224,18 @@ def read_docx(path: Path) -> list[SourceRow]:
     rows: list[SourceRow] = []
     tables = 0
     paragraphs = 0
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            tables += 1
-            rows.extend(_table_rows(block, tables, str(path)))
-        else:
-            paragraphs += 1
-            rows.append(SourceRow([cell_text(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+    try:
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                tables += 1
+                rows.extend(_table_rows(block, tables, str(path)))
+            else:
+                paragraphs += 1
+                rows.append(SourceRow([cell_text(block.text)], paragraphs, f"第{paragraphs}段", file=str(path)))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # malformed table XML
+        where = f"第 {tables} 个表格" if tables else "正文"
+        raise UnreadableFile(f"Word 文档{where}的结构有误，无法读取（{_short(exc)}）", file=str(path),
+                             hint="请在 Word 中检查该表格的合并单元格，另存后再导入") from exc
     if not tables:
         raise UnreadableFile("Word 文档中没有表格，找不到指标表", file=str(path))
     return rows

@@ -331,10 +331,17 @@ def parse_rule(text: str | None) -> ParsedRule:
     return _parse_rule("" if text is None else str(text))
 
 
+#: Rule texts are a sentence or two; beyond this the patterns (some quadratic) are not tried.
+MAX_RULE_CHARS = 2000
+
+
 @lru_cache(maxsize=4096)
 def _parse_rule(raw: str) -> ParsedRule:
-    t = normalize_rule_text(raw)
     out = ParsedRule(text=raw)
+    if len(raw) > MAX_RULE_CHARS:
+        out.problems.append(f"评（扣）分标准过长（{len(raw)} 个字符，超过 {MAX_RULE_CHARS}），无法识别")
+        return out
+    t = normalize_rule_text(raw)
     if not t:
         out.problems.append("评（扣）分标准为空")
         return out

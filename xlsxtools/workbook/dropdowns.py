@@ -247,9 +247,9 @@ def refresh_dropdowns(src: str | Path, out: str | Path | None = None, *, in_plac
     if not in_place and out is None:
         raise UserError("请用 -o 指定输出文件，或用 --in-place 直接修改原文件（会先备份）")
     target = src if in_place else Path(out)  # type: ignore[arg-type]
+    wb = open_workbook(src)  # first: the preflight names a missing file, a FIFO or a symlink loop
     if not in_place and target.resolve() == src.resolve():
         raise UserError("输出文件与原文件相同；如要直接修改原文件，请用 --in-place", file=str(src))
-    wb = open_workbook(src)
     if not in_place and target.suffix.lower() != src.suffix.lower():
         raise UserError(f"输出文件的扩展名应与原文件相同（{src.suffix}）", file=str(target))
     result = add_dropdowns(wb, str(src))

@@ -27,7 +27,9 @@ def open_workbook(path: str | Path) -> Any:
     from xlsxtools.workbook.reader import sniff
 
     p = Path(path)
-    sniff(p)
+    if sniff(p) != "xlsx" or p.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UnreadableFile("只能修改 .xlsx/.xlsm 工作簿（此文件可以读取和检查，但不能写入）", file=str(p),
+                             hint="请在 Excel 中另存为 .xlsm 后再操作")
     try:
         return openpyxl.load_workbook(p, keep_vba=p.suffix.lower() == ".xlsm", rich_text=False)
     except Exception as exc:
@@ -36,6 +38,9 @@ def open_workbook(path: str | Path) -> Any:
 
 def write_value(cell: Any, value: Any) -> None:
     """Write a literal value: strings are always text (a "=" symbol never becomes a formula)."""
+    from xlsxtools.xmlsafe import cell_value
+
+    value = cell_value(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ from xlsxtools.errors import NotATemplateWorkbook, UnreadableFile
 from xlsxtools.model import ActualEntry, Actuals, Finding, Indicator, Origin, TargetTable, UnitInfo, UnitWorkbook
 from xlsxtools.normalize import clean, key, normalize_type, parse_number
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+#: Every command reads the same workbook formats (a unit workbook saved as .xls still reads; only
+#: the writing commands need .xlsx/.xlsm).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 Grid = list[list[Any]]
 #: Footer labels are short ("业务股室审核："); longer cells are never tested as labels.
@@ -29,40 +30,117 @@ FOOTER_LABEL_MAX = 12
 
 
 # ---------------------------------------------------------------------------------------------
+# Values a computation or a writer cannot take
+# ---------------------------------------------------------------------------------------------
+
+#: Numbers at or beyond this magnitude are not computed with (Excel keeps 15 significant digits).
+MAX_ABS_NUMBER = 1e15
+#: Digits in a text that still reads as a number (beyond: V011, kept as text).
+MAX_NUMBER_DIGITS = 40
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_DIGITS = re.compile(r"[\s+\-]*[\d０-９][\d０-９,，.\s]*[%％]?")
+
+
+def safe_value(v: Any, origin: Origin, field: str, findings: list[Finding], label: str) -> Any:
+    """``v`` as the rest of the program can use it, with a finding on the cell when it changed:
+    XML-illegal characters replaced (V013); NaN, infinities, numbers ≥ 10^15 and texts of more
+    than 40 digits kept as text (V011); bare times and dates outside Excel's range as text (V012)."""
+    t = type(v)
+    if t is str:
+        if _ILLEGAL.search(v):
+            from xlsxtools.xmlsafe import describe, xml_safe
+
+            findings.append(finding("V013", f"{label}{describe(v)}", origin, field))
+            v = xml_safe(v)
+        if len(v) > MAX_NUMBER_DIGITS and _DIGITS.fullmatch(v):
+            findings.append(finding("V011", f"{label}是 {len(v)} 位的数字，超出可计算范围，按文本读取", origin, field))
+        return v
+    if t is float or (t is int and not isinstance(v, bool)):
+        if v != v or v in (_INF, -_INF):
+            findings.append(finding("V011", f"{label}的数值无效（{v}），按文本读取", origin, field))
+            return str(v)
+        if abs(v) >= MAX_ABS_NUMBER:
+            text = f"{v:.6g}" if t is float else (str(v) if v.bit_length() < 128 else f"{float(v):.6g}")
+            findings.append(finding("V011", f"{label}的数值 {text} 超出可计算范围（绝对值应小于 10^15），按文本读取",
+                                    origin, field))
+            return text
+        return v
+    if isinstance(v, time | timedelta):
+        findings.append(finding("V012", f"{label}是时间「{v}」或超出范围的日期（Excel 日期须在 1900-01-01 至 "
+                                        "9999-12-31 之间），按文本读取", origin, field))
+        return str(v)
+    if isinstance(v, date) and not 1900 <= v.year <= 9999:
+        findings.append(finding("V012", f"{label}的日期 {v} 超出 Excel 的范围（1900-01-01 至 9999-12-31），按文本读取",
+                                origin, field))
+        return v.isoformat()
+    return v
+
+
+_INF = float("inf")
+
+
+def _needs_guard(v: Any) -> bool:
+    t = type(v)
+    if t is str:  # isprintable (C speed) is false for every illegal character (and for a few legal ones)
+        return len(v) > MAX_NUMBER_DIGITS or (not v.isprintable() and _ILLEGAL.search(v) is not None)
+    if t is float:
+        return v != v or abs(v) >= MAX_ABS_NUMBER
+    if t is int:
+        return abs(v) >= MAX_ABS_NUMBER
+    return t is not bool and t is not datetime and t is not date and v is not None
+
+
+# ---------------------------------------------------------------------------------------------
 # Opening
 # ---------------------------------------------------------------------------------------------
 
 
-def sniff(path: Path) -> None:
-    """Raise UnreadableFile with a precise reason for files that are not a readable .xlsx/.xlsm."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError as exc:
-        raise UnreadableFile("文件不存在", file=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise UnreadableFile("这是一个文件夹，不是工作簿", file=str(path)) from exc
-    except OSError as exc:
-        raise UnreadableFile(f"无法打开文件：{exc.strerror or exc}", file=str(path)) from exc
-    if size == 0:
-        raise UnreadableFile("文件是空的（0 字节）", file=str(path))
-    if head.startswith(OLE_MAGIC):
-        raise UnreadableFile(
-            "文件已加密（设置了打开密码）或是旧版 .xls 格式，无法读取",
-            file=str(path), hint="请在 Excel 中取消打开密码并另存为 .xlsx/.xlsm")
-    if not head.startswith(ZIP_MAGIC):
-        raise UnreadableFile("不是 Excel 工作簿（文件内容不是 .xlsx/.xlsm 格式）", file=str(path))
+def sniff(path: Path) -> str:
+    """Raise UnreadableFile with a precise reason for files that are not a readable workbook or
+    would cost more than the limits (preflight); returns the format found by content."""
+    from xlsxtools.workbook.preflight import check_workbook, current_limits
+
+    return check_workbook(path, current_limits())
 
 
 def open_calamine(path: Path):  # -> python_calamine.CalamineWorkbook
     import python_calamine
 
-    sniff(path)
+    kind = sniff(path)
     try:
-        return python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise UnreadableFile(f"工作簿已损坏，无法读取（{type(exc).__name__}: {exc}）", file=str(path)) from exc
+        if kind == "xlsx" and path.suffix.lower() in (".xlsx", ".xlsm") and str(path).isprintable() \
+                and _utf8(str(path)):
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as fh:  # calamine picks the format from the content, not the name
+            return python_calamine.CalamineWorkbook.from_filelike(fh)
+    except BaseException as exc:  # calamine raises its own error types, and panics on some corrupt files
+        if not native_failure(exc):
+            raise
+        if type(exc).__name__ == "PasswordError":
+            raise UnreadableFile("工作簿有打开密码（已加密），无法读取", file=str(path),
+                                 hint="请在 Excel 中去掉打开密码后另存为 .xlsx/.xlsm") from exc
+        raise UnreadableFile(f"工作簿已损坏，无法读取（{_short(exc)}）", file=str(path)) from exc
+
+
+def _utf8(text: str) -> bool:
+    """Whether a path can be handed to Rust as text (a file name with bytes that are not UTF-8
+    reaches Python as lone surrogates: such a file is read through a file object instead)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def native_failure(exc: BaseException) -> bool:
+    """True for an error raised by a native reader, including a Rust panic (pyo3's PanicException
+    derives from BaseException, so ``except Exception`` misses it); False for Ctrl-C and exits."""
+    return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text[:200]}"
 
 
 def cell_at(grid: Grid, row: int, col: int) -> Any:
@@ -94,21 +172,29 @@ class CalamineSource:
         if name not in self._sheets:
             try:
                 self._sheets[name] = self.wb.get_sheet_by_name(name)
-            except Exception as exc:
-                raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
+            except BaseException as exc:
+                if not native_failure(exc):
+                    raise
+                raise UnreadableFile(f"无法读取工作表「{name}」（{_short(exc)}）", file=str(self.path),
+                                     sheet=name) from exc
         return self._sheets[name]
 
     def grid(self, name: str) -> Grid:
         sheet = self._sheet(name)
         try:
             return sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise UnreadableFile(f"无法读取工作表：{exc}", file=str(self.path), sheet=name) from exc
+        except BaseException as exc:
+            if not native_failure(exc):
+                raise
+            raise UnreadableFile(f"无法读取工作表「{name}」的单元格（{_short(exc)}）", file=str(self.path),
+                                 sheet=name) from exc
 
     def merged(self, name: str) -> list:
         try:
             return self._sheet(name).merged_cell_ranges or []
-        except Exception:  # merged ranges are a nicety; reading goes on without them
+        except BaseException as exc:  # merged ranges are a nicety; reading goes on without them
+            if not native_failure(exc):
+                raise
             return []
 
     def percent_cells(self, sheet: str, refs: set[str]) -> set[str]:
@@ -224,7 +310,8 @@ def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[F
     return version
 
 
-def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = None) -> UnitInfo:
+def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = None,
+                   findings: list[Finding] | None = None) -> UnitInfo:
     info = UnitInfo()
     all_fields = (*layout.HEADER_FIELDS, *layout.FOOTER_FIELDS)
     stop = {key(t) for f in all_fields for t in f.titles}
@@ -235,19 +322,23 @@ def read_unit_info(grid: Grid, path: Path, grid_end: int, merged: list | None = 
             continue
         r, c = hit
         value, vc = value_right_of(grid, r, c, stop)
-        text = clean(value)
-        if f.key == "year" and isinstance(value, float):
-            text = str(int(value))
-        setattr(info, f.key, text)
         if vc is None:  # empty value: the cell after the label (and after the label's merged range)
             vc = c + 1
             for (r0, c0), (r1, c1) in merged or []:
                 if r0 + 1 <= r <= r1 + 1 and c0 + 1 <= c <= c1 + 1:
                     vc = c1 + 2
         col = layout.col_letter(vc)
-        info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
+        origin = info.origins[f.key] = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=r, columns={f.key: col})
+        if findings is not None and _needs_guard(value):
+            value = safe_value(value, origin, f.key, findings, f"「{f.titles[0]}」")
+        text = clean(value)
+        if f.key == "year" and isinstance(value, float):
+            text = str(int(value)) if value.is_integer() else clean(value)
+        setattr(info, f.key, text)
     return info
 
+
+_TITLES = {c.key: c.title for c in (*layout.TARGET_COLUMNS, *layout.ACTUAL_COLUMNS)}
 
 #: Short cell text → whether it is a footer label (the same texts recur down the rows and across
 #: the workbooks of a consolidation).
@@ -269,10 +360,13 @@ def read_indicators(grid: Grid, path: Path, merged: list,
     letters = {f: layout.col_letter(c) for f, c in cols.items()}
     footer_keys = {key(t) for f in layout.FOOTER_FIELDS for t in f.titles}
     # Merged ranges that start in the level-1/level-2 columns: continuation rows take the top value.
+    # Only the part of a range inside the grid and the grid's columns matters (a merge may span
+    # the whole sheet: never expand beyond what was read).
     merged_from: dict[tuple[int, int], tuple[int, int]] = {}
+    last_col = max((c for c in cols.values()), default=0)
     for (r0, c0), (r1, c1) in merged:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, last_col - 1) + 1):
                 if (r, c) != (r0, c0):
                     merged_from[(r + 1, c + 1)] = (r0 + 1, c0 + 1)
 
@@ -311,6 +405,9 @@ def read_indicators(grid: Grid, path: Path, merged: list,
             row += 1
             continue
         origin = Origin(file=str(path), sheet=layout.TARGETS_SHEET, row=row, columns=letters)
+        for f, v in values.items():
+            if v is not None and _needs_guard(v):
+                values[f] = safe_value(v, origin, f, findings, f"第 {row} 行「{_TITLES[f]}」")
         raw_type = clean(values.get("type"))
         typ = normalize_type(raw_type)
         if typ is not None and typ != raw_type:
@@ -370,9 +467,12 @@ def read_actuals(wb: CalamineSource | MemorySource, path: Path, indicators: list
         hit = find_label(grid, f.titles, range(1, header_row))
         if hit:
             r, c = hit
-            setattr(actuals, f.key, cell_at(grid, r + 1, c))
-            actuals.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r + 1,
-                                            columns={f.key: layout.col_letter(c)})
+            origin = actuals.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r + 1,
+                                                     columns={f.key: layout.col_letter(c)})
+            v = cell_at(grid, r + 1, c)
+            if _needs_guard(v):
+                v = safe_value(v, origin, f.key, findings, f"「{f.titles[0]}」")
+            setattr(actuals, f.key, v)
     # Rows of the actuals grid, keyed by their offset from the first grid row.
     rows: list[tuple[int, str, Any, str]] = []  # (sheet row, name key, value, reason)
     for r in range(header_row + 1, len(grid) + 1):
@@ -404,8 +504,12 @@ def read_actuals(wb: CalamineSource | MemorySource, path: Path, indicators: list
             r, _, value, reason = rows[idx]
         else:  # empty rows at the end of the sheet are not in the grid calamine returns
             r, value, reason = header_row + 1 + idx, None, ""
-        actuals.entries.append(ActualEntry(value=value, reason=reason,
-                                           origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
+        origin = Origin(file=str(path), sheet=sheet, row=r, columns=letters)
+        if _needs_guard(value):
+            value = safe_value(value, origin, "actual", findings, f"第 {r} 行「实际完成值」")
+        if _needs_guard(reason):
+            reason = safe_value(reason, origin, "reason", findings, f"第 {r} 行「偏差原因」")
+        actuals.entries.append(ActualEntry(value=value, reason=reason, origin=origin))
     for i, (r, k, value, _) in enumerate(rows):
         if i not in used and value is not None and k:
             findings.append(finding("W003", f"「{sheet}」表第 {r} 行有实际完成值，但目标表中没有对应的指标",
@@ -512,8 +616,8 @@ def read_unit_workbook(path: str | Path) -> UnitWorkbook:
     """Read a unit workbook made from the template: header, indicators, footer and actuals."""
     p = Path(path)
     if p.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx 或 .xlsm",
-                             file=str(p))
+        raise UnreadableFile(f"不支持的文件类型「{p.suffix or '无扩展名'}」：单位工作簿应为 .xlsx、.xlsm"
+                             "（也可读取 .xls、.xlsb、.ods）", file=str(p))
     return read_unit(CalamineSource(p), str(p))
 
 
@@ -527,7 +631,7 @@ def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook
     merged = source.merged(layout.TARGETS_SHEET)
     indicators, target_header, grid_end = read_indicators(grid, p, merged, table_findings)
     _weights(indicators)
-    unit = read_unit_info(grid, p, grid_end, merged)
+    unit = read_unit_info(grid, p, grid_end, merged, table_findings)
     table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
     actuals = read_actuals(source, p, indicators, target_header, findings)
     return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)

@@ -124,6 +124,9 @@ def _height(texts_widths: list[tuple[str, float]], minimum: float = 18.0) -> flo
 
 def write_text(cell: Any, value: Any) -> None:
     """Write a value; strings are always text (a leading "=" never becomes a formula)."""
+    from xlsxtools.xmlsafe import cell_value
+
+    value = cell_value(value)  # no XML-illegal characters, no number openpyxl cannot store
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
