@@ -1,0 +1,679 @@
+"""Read the table kinds met beyond the template: 项目支出目标表, 自评表, 监控表, other provinces'
+部门整体 forms and older frameworks (issue 11).
+
+``read_tables(rows, source)`` turns the ``SourceRow``s of any reader into one ``TargetTable`` per
+indicator grid (a file with several projects yields several tables):
+
+1. the rows are cut into tables at title rows (…绩效目标表 / 自评表 / 监控表) and 项目名称 rows
+   that follow an indicator grid;
+2. in each table the grid header is the row (or two rows) whose cells name at least three column
+   roles of ``vocab.COLUMN_SYNONYMS``; columns the header leaves unnamed or ambiguous are given
+   their role by content (operators, direction words, level words, numbers);
+3. the rows above the header are the header block (unit, project, year, goals) and the
+   预算执行情况 block; the rows below are read by column role, a short text row (a browser copy
+   drops merged cells) aligned by content; rows that are not indicators (合计, 总分, 评价结论,
+   说明, signatures, empty form rows) are skipped with a finding naming them.
+
+Every repair is a finding (I009–I029, R011); nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlsxtools import codes, frameworks
+from xlsxtools.errors import UnreadableFile
+from xlsxtools.importer import vocab
+from xlsxtools.importer.rows import SourceRow
+from xlsxtools.model import BudgetBlock, Indicator, TargetTable
+from xlsxtools.normalize import clean, halfwidth, key, normalize_type, parse_number
+
+ROLES_LOOKED_FOR = "一级指标、二级指标、三级指标/指标名称、指标值/年度指标值/绩效标准、分值/权重、实际完成值、得分"
+KINDS_LOOKED_FOR = "、".join(k.label for k in frameworks.TableKind)
+
+_OPERATOR = (r"(大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|>=|<=|=>|=<|≥|≤|≧|≦|"
+             r"大于|小于|等于|高于|低于|＞|＜|>|<|=|＝)")
+_VALUE = re.compile(r"^" + _OPERATOR + r"?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(%|[^\d\s，,。；;]{1,6})?$")
+_NUM_ONLY = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
+_POINTS_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|%)?$")
+_LEVEL_POINTS = re.compile(r"^(?P<base>.*?)[\s(（:：]*(?P<pts>\d+(?:\.\d+)?)\s*分?[\s)）]*$")
+
+
+def split_value(text: str) -> tuple[str, str, str] | None:
+    """"≥50个" → ("≥", "50", "个"); "100%" → ("", "100", "%"); None unless operator? number unit?."""
+    t = halfwidth(clean(text)).replace("＞", ">").replace("＜", "<").replace("＝", "=")
+    m = _VALUE.match(t)
+    if not m:
+        return None
+    op = normalize_type(m.group(1)) or "" if m.group(1) else ""
+    num = m.group(2).replace(",", "").replace("，", "")
+    return op, num, (m.group(3) or "").strip()
+
+
+def _is_direction(text: str) -> str | None:
+    return vocab.DIRECTION_WORDS.get(key(text)) if text else None
+
+
+def _is_operator(text: str) -> bool:
+    return bool(text) and (normalize_type(text) is not None or key(text) in (key("定量"), key("定性")))
+
+
+def _rule_like(text: str) -> bool:
+    return bool(text) and "分" in text and bool(re.search(r"得.{0,12}分|扣.{0,8}分|不得分|计分|赋分|\d\s*分", text))
+
+
+# --------------------------------------------------------------------------------------------
+# Header detection
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    rows: list[SourceRow]
+    #: column index → candidate roles
+    roles: dict[int, tuple[str, ...]]
+    titles: dict[int, str]
+    width: int
+
+    @property
+    def last(self) -> SourceRow:
+        return self.rows[-1]
+
+
+def _header_roles(row: SourceRow) -> dict[int, tuple[str, ...]]:
+    out = {}
+    for i, c in enumerate(row.cells):
+        r = vocab.column_role(c) if c and len(c) <= 24 else ()
+        if r:
+            out[i] = r
+    return out
+
+
+def _is_header(row: SourceRow) -> bool:
+    roles = _header_roles(row)
+    flat = {r for rs in roles.values() for r in rs}
+    has_name = bool(flat & {"name", "level1", "level2"})
+    has_value = bool(flat & {"target", "type", "points", "actual", "rule_text", "unit", "own_score"})
+    return len(roles) >= 3 and has_name and has_value
+
+
+def _build_header(rows: list[SourceRow]) -> Header:
+    roles: dict[int, tuple[str, ...]] = {}
+    titles: dict[int, str] = {}
+    for row in rows:  # a lower header row (一级/二级/三级 under 绩效指标) wins
+        for i, r in _header_roles(row).items():
+            if r == ("lead",) and i in roles:
+                continue
+            roles[i] = r
+            titles[i] = row.cells[i]
+    width = max(len(r.cells) for r in rows)
+    return Header(rows, roles, titles, width)
+
+
+# --------------------------------------------------------------------------------------------
+# Segmenting a file into tables
+# --------------------------------------------------------------------------------------------
+
+
+def _first(row: SourceRow) -> str:
+    return next((c for c in row.cells if c), "")
+
+
+def _is_title(row: SourceRow) -> bool:
+    ne = row.nonempty
+    return bool(ne) and len(ne) <= 2 and bool(vocab.TITLE_ROW.search(ne[0])) and len(ne[0]) <= 60
+
+
+def _label_field(text: str) -> str | None:
+    t = re.sub(r"[:：]\s*$", "", text.strip())
+    return vocab.HEADER_BY_KEY.get(key(t))
+
+
+def _is_project_row(row: SourceRow) -> bool:
+    return any(_label_field(re.split(r"[:：]", c)[0]) == "project" for c in row.cells[:2] if c)
+
+
+def segment(rows: list[SourceRow]) -> list[list[SourceRow]]:
+    """Cut the rows of a file into tables (a new title or 项目名称 after a grid starts one)."""
+    chunks: list[list[SourceRow]] = [[]]
+    seen_grid = False
+    for row in rows:
+        if (_is_title(row) or _is_project_row(row)) and seen_grid:
+            chunks.append([])
+            seen_grid = False
+        chunks[-1].append(row)
+        if not seen_grid and _is_header(row):
+            seen_grid = True
+    return [c for c in chunks if any(not r.is_blank for r in c)]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one table
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    table: TargetTable
+    header: Header
+    col: dict[str, int] = field(default_factory=dict)  # role → column index
+
+    def finding(self, code: str, message: str, row: SourceRow | None = None, fld: str | None = None,
+                **kw) -> None:
+        origin = row.origin(self.col if row is not None and row.sheet is not None else None) if row else None
+        self.table.findings.append(codes.finding(code, message, origin, fld, **kw))
+
+
+def _content_role(texts: list[str]) -> str | None:
+    """The role a column's data cells suggest: type, direction, level1, level2, points."""
+    ne = [t for t in texts if t]
+    if len(ne) < 2:
+        return None
+    share = lambda pred: sum(1 for t in ne if pred(t)) / len(ne)  # noqa: E731
+    if share(_is_operator) >= 0.6:
+        return "type"
+    if share(lambda t: _is_direction(t) is not None) >= 0.6:
+        return "direction"
+    if share(lambda t: frameworks.level1_word(_strip_level_points(t)[0]) is not None) >= 0.6:
+        return "level1"
+    return None
+
+
+def _strip_level_points(text: str) -> tuple[str, Decimal | None]:
+    m = _LEVEL_POINTS.match(halfwidth(text))
+    if m and (frameworks.level1_word(m.group("base")) or frameworks.level2_word(m.group("base"))):
+        return m.group("base").strip(), Decimal(m.group("pts"))
+    return text, None
+
+
+def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
+    h = ctx.header
+    col: dict[str, int] = {}
+    for i in sorted(h.roles):
+        rs = h.roles[i]
+        if len(rs) > 1:
+            content = _content_role([r.cells[i] if i < len(r.cells) else "" for r in data])
+            chosen = content if content in rs else rs[-1]
+            ctx.finding("I011", f"{h.last.where}：列标题“{h.titles[i]}”可指{'或'.join(_ROLE_LABEL[r] for r in rs)}，"
+                                f"按该列内容读作“{_ROLE_LABEL[chosen]}”", h.last)
+            rs = (chosen,)
+        role = rs[0]
+        if role in col:
+            if role in ("reason", "remark", "actual", "progress"):
+                continue  # several cause/remark columns: the first one carries the role
+            continue
+        col[role] = i
+        title = h.titles[i]
+        canonical = vocab.COLUMN_SYNONYMS[role][0]
+        if key(title) != key(canonical) and role not in ("lead",):
+            ctx.finding("I004", f"{h.last.where}：列标题“{title}”按“{canonical}”识别", h.last)
+    # unnamed columns with telling content
+    for i in range(h.width):
+        if i in h.roles:
+            continue
+        content = _content_role([r.cells[i] if i < len(r.cells) else "" for r in data])
+        if content and content not in col:
+            col[content] = i
+            ctx.finding("I012", f"{h.last.where}：第{i + 1}列没有列标题，按内容读作“{_ROLE_LABEL[content]}”", h.last)
+    # a level column the header calls 绩效指标 (the leading merged title over 一级指标)
+    if "level1" not in col and "lead" in col:
+        content = _content_role([r.cells[col["lead"]] if col["lead"] < len(r.cells) else "" for r in data])
+        if content == "level1":
+            col["level1"] = col.pop("lead")
+    if "name" not in col and "level2" in col and col["level2"] + 1 < h.width \
+            and col["level2"] + 1 not in col.values():
+        col["name"] = col["level2"] + 1
+        ctx.finding("I012", f"{h.last.where}：没有“三级指标”列标题，二级指标右边一列按三级指标读取", h.last)
+    ctx.col = col
+
+
+_ROLE_LABEL = {
+    "lead": "绩效指标", "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "type": "指标值类型",
+    "target": "指标值", "unit": "计量单位", "explanation": "指标解释", "rule_text": "评（扣）分标准",
+    "points": "分值", "direction": "指标方向", "actual": "实际完成值", "progress": "执行情况",
+    "own_score": "得分", "reason": "偏差原因", "remark": "备注",
+}
+
+
+def _compat(role: str | None, text: str) -> int:
+    """How well a cell's content fits a column role (for aligning a short text row)."""
+    if not text:
+        return 0
+    l1 = frameworks.level1_word(_strip_level_points(text)[0])
+    l2 = frameworks.level2_word(_strip_level_points(text)[0])
+    num = parse_number(text) is not None or split_value(text) is not None
+    if role == "level1":
+        return 3 if l1 else (-1 if l2 else -3)
+    if role == "level2":
+        return 3 if l2 else -3
+    if l1 and l2 is None:
+        return -3
+    if role == "name":
+        return -2 if num and _NUM_ONLY.match(halfwidth(text)) else (-1 if l2 else 1)
+    if role == "type":
+        return 2 if _is_operator(text) else -2
+    if role == "direction":
+        return 2 if _is_direction(text) else -2
+    if role in ("target", "actual", "progress"):
+        return 1 if num else 0
+    if role in ("points", "own_score"):
+        return 1 if _POINTS_CELL.match(halfwidth(text)) else -2
+    if role == "rule_text":
+        return 1 if _rule_like(text) else 0
+    if role == "unit":
+        return 1 if len(text) <= 4 and not num else -1
+    return 0
+
+
+def _align(ctx: _Ctx, row: SourceRow) -> tuple[list[str], int]:
+    """The row's cells in header positions. Structured sources keep their grid; a text row with
+    fewer cells than the header (a browser copy drops merged cells) is shifted right to the
+    placement whose content fits the columns best."""
+    width = ctx.header.width
+    cells = list(row.cells)
+    if row.letters is not None or len(cells) >= width or row.file is None and False:
+        return cells + [""] * (width - len(cells)), 0
+    trimmed = list(cells)
+    while trimmed and not trimmed[-1]:
+        trimmed.pop()
+    if len(cells) == width or not trimmed:
+        return cells + [""] * (width - len(cells)), 0
+    role_at = {i: r for r, i in ctx.col.items()}
+    best, best_off = None, 0
+    for off in range(0, max(0, width - len(trimmed)) + 1):
+        score = sum(_compat(role_at.get(off + j), t) for j, t in enumerate(trimmed))
+        name_i = ctx.col.get("name")
+        if name_i is not None and name_i < off:
+            score -= 0  # the name is in a merged cell above: allowed but not preferred
+        if name_i is not None and off <= name_i < off + len(trimmed) and not trimmed[name_i - off]:
+            score -= 2
+        if best is None or score > best:
+            best, best_off = score, off
+    return [""] * best_off + trimmed + [""] * (width - best_off - len(trimmed)), best_off
+
+
+def _cell(cells: list[str], col: dict[str, int], role: str) -> str:
+    i = col.get(role)
+    return cells[i] if i is not None and i < len(cells) else ""
+
+
+def _points(text: str) -> Decimal | None:
+    m = _POINTS_CELL.match(halfwidth(clean(text)))
+    return Decimal(m.group(1)) if m else None
+
+
+def read_table(rows: list[SourceRow], source: str | None, header_at: int, header_n: int) -> TargetTable:
+    table = TargetTable(source=source)
+    header = _build_header(rows[header_at:header_at + header_n])
+    ctx = _Ctx(table, header)
+    body = rows[header_at + header_n:]
+    _assign_columns(ctx, [r for r in body if not r.is_blank][:40])
+    col = ctx.col
+    table.columns = frozenset(col)
+    _read_block(ctx, rows[:header_at])
+
+    prev1 = prev2 = ""
+    ended = False
+    placed: list[tuple[SourceRow, Indicator]] = []
+    for row in body:
+        if row.is_blank:
+            continue
+        first = _first(row)
+        if _is_header(row):
+            ctx.finding("I010", f"{row.where}：重复的列标题行（跨页表头），不是指标，已跳过", row)
+            ended = False
+            continue
+        cells, off = _align(ctx, row)
+        what = _not_indicator(ctx, row, cells, first, ended)
+        if what == "LEVELS":
+            r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
+            if r1:
+                w = frameworks.level1_word(_strip_level_points(r1)[0])
+                if w and w != prev1:
+                    prev2 = ""
+                prev1 = w or r1
+            if r2:
+                prev2 = frameworks.level2_word(_strip_level_points(r2)[0]) or r2
+            continue
+        if what:
+            if vocab.CLOSING_ROW.match(first):
+                ended = True
+            continue
+        ind = Indicator()
+        raw1, raw2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
+        if raw1:
+            base, pts = _strip_level_points(raw1)
+            word = frameworks.level1_word(base)
+            if word is None and frameworks.level2_word(base) and not raw2:
+                raw2, word = base, None  # a level 2 in the level-1 column: keep it visible to H002
+                ind.level1 = raw1
+            else:
+                ind.level1 = word or raw1
+            if pts is not None and word:
+                table.declared_subtotals[word] = pts
+                ctx.finding("I003", f"{row.where}：一级指标单元格“{raw1}”含分值，{pts}分记为该一级指标的声明小计", row,
+                            "level1")
+            if word and word != raw1 and pts is None:
+                ctx.finding("I006", f"{row.where}：一级指标“{raw1}”读作“{word}”", row, "level1")
+            if word and word != prev1:
+                prev2 = ""
+            prev1 = word or prev1
+        else:
+            ind.level1 = prev1
+        if raw2:
+            base, _ = _strip_level_points(raw2)
+            word = frameworks.level2_word(base)
+            ind.level2 = word or raw2
+            if word and key(word) != key(raw2):
+                ctx.finding("I006", f"{row.where}：二级指标“{raw2}”读作“{word}”", row, "level2")
+            prev2 = ind.level2
+        else:
+            ind.level2 = prev2
+        if off:
+            ctx.finding("I013", f"{row.where}：本行只有{len(row.nonempty)}个非空格（合并单元格在复制时丢失），"
+                                f"按内容对齐到第{off + 1}列起", row)
+        ind.name = _cell(cells, col, "name")
+        ind.explanation = _cell(cells, col, "explanation")
+        ind.rule_text = _cell(cells, col, "rule_text")
+        ind.remark = _cell(cells, col, "remark")
+        ind.reason = _cell(cells, col, "reason")
+        ind.actual = _cell(cells, col, "actual") or _cell(cells, col, "progress")
+        ind.own_score = _cell(cells, col, "own_score")
+        ind.project = table.header.get("项目名称", "")
+        d = _cell(cells, col, "direction")
+        if d:
+            ind.direction = _is_direction(d) or d
+        _read_value(ctx, row, cells, ind)
+        _read_points(ctx, row, cells, ind)
+        placed.append((row, ind))
+    for row, ind in placed:
+        ind.origin = row.origin(col if row.sheet is not None else None)
+        table.indicators.append(ind)
+    if not table.indicators:
+        raise UnreadableFile(_cannot_place(rows, f"{header.last.where}的列标题下没有一行指标"), file=source)
+    _detect(ctx, rows[:header_at])
+    return table
+
+
+def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ended: bool) -> str:
+    """Why this row is not an indicator ("" when it is one); reports it as a finding."""
+    col = ctx.col
+    text = "｜".join(row.nonempty)
+    short = text if len(text) <= 40 else text[:39] + "…"
+    name = _cell(cells, col, "name")
+    l1, l2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
+    why = ""
+    if vocab.TOTAL_ROW.match(first):
+        nums = [c for c in row.nonempty[1:] if parse_number(c) is not None]
+        pts = _cell(cells, col, "points")
+        sc = _cell(cells, col, "own_score")
+        if pts or sc:
+            ctx.table.stated_total = {"points": pts, "score": sc}
+        elif nums:
+            ctx.table.stated_total = {"points": nums[0], "score": nums[1] if len(nums) > 1 else ""}
+        why = "合计/总分行"
+    elif vocab.END_ROW.match(first) or vocab.END_ROW.match(name or "x"):
+        why = "表格下方的说明、结论或签字行"
+        if re.match(r"^(?:自评)?等级", first) and len(row.nonempty) > 1:
+            ctx.table.own_grade = row.nonempty[1]
+    elif ended:
+        why = "表格已结束（在评价结论/说明之后）"
+    elif _is_title(row) or (len(row.nonempty) == 1 and not name and not (l1 or l2)):
+        why = "表格外的文字"
+    elif name and vocab.PLACEHOLDER.match(halfwidth(name)) and not any(
+            _cell(cells, col, r) for r in ("target", "points", "actual", "own_score")):
+        why = "空白的填表示例行"
+    elif not name and (l1 or l2) and not any(_cell(cells, col, r) for r in ("target", "points", "actual", "own_score",
+                                                                          "rule_text", "type")):
+        base, pts = _strip_level_points(l1 or l2)
+        word = frameworks.level1_word(base) if l1 else frameworks.level2_word(base)
+        if pts is not None and word and l1:
+            ctx.table.declared_subtotals[word] = pts
+        ctx.finding("I010", f"{row.where}：“{short}”只有一级/二级指标，没有三级指标和指标值，"
+                            "作为下面各行的层级读取，不是指标", row)
+        return "LEVELS"
+    elif not name and not any(_cell(cells, col, r) for r in ("target", "points", "actual", "own_score", "type")):
+        why = "没有指标名称和指标值的行"
+    if why:
+        ctx.finding("I010", f"{row.where}：“{short}”不是指标（{why}），已跳过", row)
+    return why
+
+
+def _read_value(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) -> None:
+    col = ctx.col
+    raw_type = _cell(cells, col, "type")
+    target = _cell(cells, col, "target")
+    unit = _cell(cells, col, "unit")
+    ind.unit = halfwidth(unit).replace("％", "%") if unit else ""
+    if raw_type:
+        t = normalize_type(raw_type)
+        ind.type = t or (("定性" if key(raw_type) == key("定性") else "") or raw_type)
+        if t and t != raw_type:
+            ctx.finding("I006", f"{row.where}：指标值类型“{raw_type}”规范为“{t}”", row, "type")
+    sv = split_value(target) if target else None
+    if sv is None:
+        ind.target = target
+        if target and not raw_type and parse_number(target) is None:
+            pass  # qualitative text ("优良", "2023年12月底前"); the type stays as the table gives it
+        return
+    op, num, u = sv
+    ind.target = num
+    changes = []
+    if op:
+        if not ind.type:
+            ind.type = op
+            changes.append(f"符号“{op}”")
+        elif normalize_type(ind.type) != op:
+            changes.append(f"符号“{op}”（与指标值类型列“{ind.type}”不同，以类型列为准）")
+    if u:
+        if not ind.unit:
+            ind.unit = u
+            changes.append(f"计量单位“{u}”")
+        elif halfwidth(ind.unit) != u:
+            changes.append(f"单位“{u}”（与计量单位列“{ind.unit}”不同，以计量单位列为准）")
+    if changes:
+        ctx.finding("I014", f"{row.where}“{ind.name}”：指标值“{target}”拆出数值“{num}”和" + "、".join(changes), row,
+                    "target")
+
+
+def _read_points(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) -> None:
+    from xlsxtools.rules import parse_rule
+
+    raw = _cell(cells, ctx.col, "points")
+    col_pts = _points(raw) if raw else None
+    if raw and col_pts is None:
+        ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points",
+                    severity=None)
+    rule_pts = parse_rule(ind.rule_text).points if ind.rule_text else None
+    ind.points_column = col_pts
+    ind.weight = col_pts if col_pts is not None else rule_pts
+    if col_pts is not None and rule_pts is not None and col_pts != rule_pts:
+        ctx.finding("R011", f"{row.where}“{ind.name}”：分值列为 {_fmt(col_pts)} 分，评（扣）分标准写的是 "
+                            f"{_fmt(rule_pts)} 分，两者不一致：请改正其中之一（按分值列计）", row, "points")
+
+
+def _fmt(d: Decimal | None) -> str:
+    return "?" if d is None else format(d.normalize(), "f")
+
+
+# --------------------------------------------------------------------------------------------
+# Header block, budget block, kind and framework
+# --------------------------------------------------------------------------------------------
+
+
+def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
+    table = ctx.table
+    budget_cols: list[str] | None = None
+    for n, row in enumerate(rows):
+        if row.is_blank:
+            continue
+        ne = row.nonempty
+        # budget block header
+        bt = [vocab.BUDGET_TITLES.get(key(c)) for c in ne]
+        if sum(1 for b in bt if b) >= 3:
+            budget_cols = [b for b in bt if b]
+            continue
+        if budget_cols is not None and table.budget is None:
+            label_i = next((i for i, c in enumerate(ne) if vocab.BUDGET_ROW_LABEL.search(c)), None)
+            if label_i is not None:
+                values = ne[label_i + 1:]
+                b = BudgetBlock(origin=row.origin())
+                for f, v in zip(budget_cols, values, strict=False):
+                    if not getattr(b, f):
+                        setattr(b, f, v)
+                table.budget = b
+                ctx.finding("I016", f"{row.where}：读取预算执行情况（{'、'.join(f'{_BUDGET_LABEL[f]} {v}' for f, v in b.to_dict().items() if v)}）", row)
+                continue
+        if _is_title(row):
+            table.header.setdefault("标题", ne[0])
+            continue
+        i = 0
+        cells = row.cells
+        while i < len(cells):
+            c = cells[i]
+            if not c:
+                i += 1
+                continue
+            lab, inline = (re.split(r"[:：]", c, maxsplit=1) + [""])[:2] if re.search(r"[:：]", c) else (c, "")
+            fld = _label_field(lab)
+            if fld:
+                value = inline.strip()
+                j = i + 1
+                if not value:
+                    while j < len(cells) and not cells[j]:
+                        j += 1
+                    if j < len(cells) and not _label_field(cells[j]):
+                        value = cells[j]
+                        j += 1
+                if value and fld not in table.header:
+                    table.header[_HEADER_NAME[fld]] = value
+                i = j
+                continue
+            i += 1
+    h = table.header
+    u = table.unit
+    u.name = h.get("部门（单位）名称") or h.get("实施单位") or h.get("主管部门") or ""
+    u.duties = h.get("部门（单位）职责", "")
+    u.goals = h.get("年度目标", "")
+    year = h.get("年度", "")
+    for row in rows:
+        if u.year:
+            break
+        for c in row.nonempty[:2]:
+            m = vocab.YEAR_IN_TITLE.search(halfwidth(c))
+            if m and (_is_title(row) or len(c) <= 16):
+                u.year = next(g for g in m.groups() if g)
+                break
+    if not u.year and year:
+        m = re.search(r"20\d{2}", halfwidth(year))
+        u.year = m.group(0) if m else ""
+    if not u.name:
+        for row in rows:  # the unit printed alone above the table
+            ne = row.nonempty
+            if len(ne) == 1 and re.search(r"(?:局|委|办|院|校|中心|政府|站|所|队|馆|部|会|社|公司)$", ne[0]) \
+                    and len(ne[0]) <= 30 and not _is_title(row):
+                u.name = ne[0]
+                break
+
+
+_HEADER_NAME = {"dept": "部门（单位）名称", "project": "项目名称", "authority": "主管部门", "implementer": "实施单位",
+                "duties": "部门（单位）职责", "goals": "年度目标", "year": "年度", "leader": "负责人",
+                "category": "项目属性", "period": "项目期限"}
+_BUDGET_LABEL = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数", "points": "分值",
+                 "rate": "执行率", "score": "得分"}
+
+
+def _detect(ctx: _Ctx, above: list[SourceRow]) -> None:
+    table = ctx.table
+    title = table.header.get("标题", "")
+    kind = None
+    evidence = ""
+    for pat, k in vocab.KIND_TITLES:
+        if title and pat.search(title):
+            kind, evidence = k, f"标题“{title}”"
+            break
+    cols = table.columns or frozenset()
+    if kind is None:
+        project = "项目名称" in table.header
+        if "progress" in cols:
+            kind, evidence = "monitoring", "有执行情况列"
+        elif "own_score" in cols or "actual" in cols:
+            kind = "project_self_eval" if project else "dept_self_eval"
+            evidence = "有实际完成值/得分列" + ("和项目名称" if project else "")
+        else:
+            kind = "project_target" if project else "dept_target"
+            evidence = "有项目名称" if project else "没有项目名称、实际完成值或得分列"
+    table.kind = kind
+    pairs = [(i.level1, i.level2) for i in table.indicators]
+    fw, why = frameworks.detect_framework(pairs)
+    table.framework = fw.id
+    from xlsxtools.profiles import profile_for
+
+    prof = profile_for(table)
+    ctx.finding("I009", f"表格类型：{frameworks.TableKind(kind).label}（依据：{evidence}）；指标体系：{fw.label}"
+                        f"（依据：{why}）；检查规则：{prof.describe()}", None)
+
+
+def _cannot_place(rows: list[SourceRow], found: str) -> str:
+    return (f"没有找到指标表格，无法识别为绩效表格。查找的表格类型：{KINDS_LOOKED_FOR}；查找的列标题：{ROLES_LOOKED_FOR}"
+            f"（或带 ≥ ≤ 等指标值类型的行）。实际看到：{found}")
+
+
+def describe_found(rows: list[SourceRow]) -> str:
+    seen = [r for r in rows if not r.is_blank][:3]
+    if not seen:
+        return "文件是空的"
+    return "；".join(f"{r.where}“{'｜'.join(r.nonempty)[:40]}”" for r in seen)
+
+
+def find_header(rows: list[SourceRow]) -> tuple[int, int] | None:
+    for n, row in enumerate(rows):
+        if _is_header(row):
+            span = 1
+            if n + 1 < len(rows) and _header_roles(rows[n + 1]) and len(_header_roles(rows[n + 1])) >= 2 \
+                    and not any(_is_operator(c) for c in rows[n + 1].cells) and _is_subheader(rows[n + 1]):
+                span = 2
+            return n, span
+        # a two-row header whose first row has only a few titles (绩效指标 | 年度指标值 | …)
+        if n + 1 < len(rows) and _header_roles(row) and _is_header(
+                SourceRow(_merge_cells(row.cells, rows[n + 1].cells), row.row, row.where)) \
+                and _is_subheader(rows[n + 1]):
+            return n, 2
+    return None
+
+
+def _is_subheader(row: SourceRow) -> bool:
+    ne = row.nonempty
+    return bool(ne) and sum(1 for c in ne if vocab.column_role(c)) >= max(2, len(ne) - 1)
+
+
+def _merge_cells(a: list[str], b: list[str]) -> list[str]:
+    n = max(len(a), len(b))
+    a = a + [""] * (n - len(a))
+    b = b + [""] * (n - len(b))
+    return [y or x for x, y in zip(a, b, strict=True)]
+
+
+def read_tables(rows: list[SourceRow], source: str | None) -> list[TargetTable]:
+    """Every indicator grid of a file → one table each (see the module docstring)."""
+    tables: list[TargetTable] = []
+    skipped: list[str] = []
+    chunks = segment(rows)
+    for chunk in chunks:
+        at = find_header(chunk)
+        if at is None:
+            if any(not r.is_blank for r in chunk):
+                skipped.append(describe_found(chunk))
+            continue
+        tables.append(read_table(chunk, source, *at))
+    if not tables:
+        raise UnreadableFile(_cannot_place(rows, describe_found(rows)), file=source)
+    if len(tables) > 1:
+        names = "、".join(f"“{t.header.get('项目名称') or t.unit.name or '（未命名）'}”" for t in tables)
+        for t in tables:
+            t.findings.insert(0, codes.finding("I017", f"文件中有 {len(tables)} 张表（{names}），分别读取", None))
+    for s in skipped:
+        tables[0].findings.append(codes.finding("I010", f"文件中有一段不是指标表格，已跳过：{s}", None))
+    return tables
