@@ -111,6 +111,7 @@ _CODES: tuple[Code, ...] = (
     Code("S005", E, "得分合计与总分不符", "The 总分 the table states differs from the sum of its own scores (indicators and budget)."),
     Code("S006", E, "预算执行得分与执行率不符", "The budget block's 得分 is higher than 分值 × 全年执行数/全年预算数."),
     Code("S007", E, "得分高于分值", "A row's own 得分 exceeds its 分值."),
+    Code("S008", E, "有得分但没有实际完成值", "A row states an 得分 but no 实际完成值: the score cannot follow from its own numbers."),
     # --- W: workbook / template
     Code("W001", E, "不是由模板生成的单位工作簿", "A workbook without the template's sheets or titles."),
     Code("W002", W_, "模板版本不同", "A workbook made from another layout version of the template."),

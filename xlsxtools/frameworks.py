@@ -94,7 +94,7 @@ for _short, _full in (("经济效益", "经济效益指标"), ("社会效益", "
                       ("服务对象满意度", "服务对象满意度指标"), ("经济成本", "经济成本指标"),
                       ("社会成本", "社会成本指标"), ("生态环境成本", "生态环境成本指标"), ("成本", "成本指标"),
                       ("时效", "时效指标"), ("数量", "数量指标"), ("质量", "质量指标"),
-                      ("社会公众或服务对象满意度", "服务对象满意度指标"), ("满意度", "服务对象满意度指标")):
+                      ("社会公众或服务对象满意度", "服务对象满意度指标"), ("服务对象满意", "服务对象满意度指标"), ("满意度", "服务对象满意度指标")):
     LEVEL2_WORDS.setdefault(key(_short), _full)
 
 
@@ -105,11 +105,16 @@ def level1_word(text: str) -> str | None:
 
 def level2_word(text: str) -> str | None:
     """The canonical level-2 word for a cell (经济效益 → 经济效益指标), any framework."""
-    return LEVEL2_WORDS.get(key(text)) if text else None
+    if not text:
+        return None
+    k = key(text)
+    return LEVEL2_WORDS.get(k) or (LEVEL2_WORDS.get(k[:-2]) if k.endswith("指标") else None)
 
 
-def detect_framework(pairs: list[tuple[str, str]]) -> tuple[Framework, str]:
-    """The framework of a table from its (level 1, level 2) pairs, with the evidence (Chinese)."""
+def detect_framework(pairs: list[tuple[str, str]], year: str = "") -> tuple[Framework, str]:
+    """The framework of a table from its (level 1, level 2) pairs and its year, with the evidence
+    (Chinese). Without telling words, a table of 2020 or before that has no 成本指标 level 1 is
+    read in the 2015–2020 framework (成本指标 was then a level 2 under 产出指标)."""
     l1s = {a for a, _ in pairs if a}
     if l1s & {"投入指标", "过程指标", "效果指标"}:
         return F2013, "一级指标含" + "、".join(sorted(l1s & {"投入指标", "过程指标", "效果指标"}))
@@ -119,6 +124,8 @@ def detect_framework(pairs: list[tuple[str, str]]) -> tuple[Framework, str]:
         return F2015, "服务对象满意度指标是效益指标下的二级指标"
     if "成本指标" in l1s:
         return F2021, "一级指标含成本指标"
+    if year.isdigit() and int(year) <= 2020 and "产出指标" in l1s:
+        return F2015, f"{year}年的表，一级指标没有成本指标"
     if l1s == {"产出指标", "效益指标"}:
         return F2015, "只有产出指标、效益指标两个一级指标"
     return F2021, "一级指标为成本、产出、效益、满意度指标"

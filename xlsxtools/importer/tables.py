@@ -38,12 +38,29 @@ _OPERATOR = (r"(大于或等于|小于或等于|大于等于|小于等于|不低
 _VALUE = re.compile(r"^" + _OPERATOR + r"?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(%|[^\d\s，,。；;]{1,6})?$")
 _NUM_ONLY = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 _POINTS_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|%)?$")
+_ONLY_POINTS = re.compile(r"^[(（]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]?$")
 _LEVEL_POINTS = re.compile(r"^(?P<base>.*?)[\s(（:：]*(?P<pts>\d+(?:\.\d+)?)\s*分?[\s)）]*$")
+
+
+def _allowed(level1: str, level2: str) -> bool:
+    return any(f.allows(level1, level2) for f in frameworks.FRAMEWORKS.values())
+
+
+def _parent(level2: str) -> str:
+    """The level 1 a level-2 word belongs to: the 2021 framework's, else the older ones'."""
+    for f in (frameworks.F2021, frameworks.F2015, frameworks.F2013):
+        ps = f.parents(level2)
+        if ps:
+            return ps[0]
+    return ""
+
+
+_ODD_SIGNS = str.maketrans({"﹦": "=", "﹥": ">", "﹤": "<", "＝": "=", "＞": ">", "＜": "<"})
 
 
 def split_value(text: str) -> tuple[str, str, str] | None:
     """"≥50个" → ("≥", "50", "个"); "100%" → ("", "100", "%"); None unless operator? number unit?."""
-    t = halfwidth(clean(text)).replace("＞", ">").replace("＜", "<").replace("＝", "=")
+    t = halfwidth(clean(text)).translate(_ODD_SIGNS)
     m = _VALUE.match(t)
     if not m:
         return None
@@ -52,12 +69,25 @@ def split_value(text: str) -> tuple[str, str, str] | None:
     return op, num, (m.group(3) or "").strip()
 
 
+_EMPTY = {"", "/", "-", "—", "——", "无", "／", "－", "…", "……"}
+
+
+def _placeholder(name: str) -> bool:
+    """An empty form row: "指标1：", "指标2:/", "……"."""
+    t = halfwidth(name).strip()
+    if vocab.PLACEHOLDER.match(t):
+        return True
+    m = re.match(r"^指标\s*\d+\s*[:：]?\s*(.*)$", t)
+    return bool(m) and m.group(1).strip() in _EMPTY
+
+
 def _is_direction(text: str) -> str | None:
     return vocab.DIRECTION_WORDS.get(key(text)) if text else None
 
 
 def _is_operator(text: str) -> bool:
-    return bool(text) and (normalize_type(text) is not None or key(text) in (key("定量"), key("定性")))
+    return bool(text) and (normalize_type(text.translate(_ODD_SIGNS)) is not None
+                           or key(text) in (key("定量"), key("定性")))
 
 
 def _rule_like(text: str) -> bool:
@@ -82,6 +112,13 @@ class Header:
         return self.rows[-1]
 
 
+def _copied_two_row(upper: SourceRow, lower: SourceRow) -> bool:
+    """Do the two header rows overlap in conflicting positions (spans lost in a text copy)?"""
+    up, lo = _header_roles(upper), _header_roles(lower)
+    clash = [i for i in lo if i in up and up[i] != lo[i] and up[i] != ("lead",)]
+    return bool(clash)
+
+
 def _header_roles(row: SourceRow) -> dict[int, tuple[str, ...]]:
     out = {}
     for i, c in enumerate(row.cells):
@@ -102,6 +139,21 @@ def _is_header(row: SourceRow) -> bool:
 def _build_header(rows: list[SourceRow]) -> Header:
     roles: dict[int, tuple[str, ...]] = {}
     titles: dict[int, str] = {}
+    if len(rows) == 2 and rows[0].letters is None and _copied_two_row(rows[0], rows[1]):
+        # a two-row header copied as text: the merged group titles of the upper row (绩效指标 over
+        # 一级/二级/三级, 年度指标值 over 指标性质/指标值/度量单位) lost their span, so the lower
+        # row's titles come first and the upper row's own columns follow them in order
+        lower = _header_roles(rows[1])
+        roles = dict(lower)
+        titles = {i: rows[1].cells[i] for i in lower}
+        have = {r for rs in lower.values() for r in rs}
+        nxt = max(lower) + 1
+        for i, rs in sorted(_header_roles(rows[0]).items()):
+            if rs == ("lead",) or set(rs) & have:
+                continue
+            roles[nxt], titles[nxt] = rs, rows[0].cells[i]
+            nxt += 1
+        return Header(rows, roles, titles, max(nxt, len(rows[1].cells)))
     for row in rows:  # a lower header row (一级/二级/三级 under 绩效指标) wins
         for i, r in _header_roles(row).items():
             if r == ("lead",) and i in roles:
@@ -201,9 +253,11 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
             rs = (chosen,)
         role = rs[0]
         if role in col:
-            if role in ("reason", "remark", "actual", "progress"):
-                continue  # several cause/remark columns: the first one carries the role
-            continue
+            old = h.titles.get(col[role], "")
+            if vocab.OTHER_PERIOD.search(old) and not vocab.OTHER_PERIOD.search(h.titles[i]):
+                col[role] = i  # the year's own column wins over a 中期/长期 one
+                ctx.finding("I011", f"{h.last.where}：有“{old}”和“{h.titles[i]}”两列，按“{h.titles[i]}”读取", h.last)
+            continue  # several cause/remark columns: the first one carries the role
         col[role] = i
         title = h.titles[i]
         canonical = vocab.COLUMN_SYNONYMS[role][0]
@@ -343,6 +397,21 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             continue
         ind = Indicator()
         raw1, raw2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
+        only_pts = _ONLY_POINTS.match(halfwidth(raw1)) if raw1 else None
+        if only_pts:
+            raw1 = ""
+        l2_now = frameworks.level2_word(_strip_level_points(raw2)[0]) if raw2 else None
+        if not raw1 and l2_now and not (prev1 and _allowed(prev1, l2_now)):
+            parent = _parent(l2_now)
+            why = f"上一行为“{prev1}”，" if prev1 else ""
+            ctx.finding("I007", f"{row.where}：一级指标{'只写了分值“' + only_pts.group(0) + '”' if only_pts else '为空'}，"
+                                f"{why}二级指标“{l2_now}”属于“{parent}”，读作“{parent}”", row, "level1")
+            raw1 = parent
+            prev2 = ""
+        if only_pts and raw1:
+            table.declared_subtotals[frameworks.level1_word(raw1) or raw1] = Decimal(only_pts.group(1))
+        elif only_pts and prev1:
+            table.declared_subtotals[prev1] = Decimal(only_pts.group(1))
         if raw1:
             base, pts = _strip_level_points(raw1)
             word = frameworks.level1_word(base)
@@ -422,8 +491,8 @@ def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ende
         why = "表格已结束（在评价结论/说明之后）"
     elif _is_title(row) or (len(row.nonempty) == 1 and not name and not (l1 or l2)):
         why = "表格外的文字"
-    elif name and vocab.PLACEHOLDER.match(halfwidth(name)) and not any(
-            _cell(cells, col, r) for r in ("target", "points", "actual", "own_score")):
+    elif name and _placeholder(name) and not any(
+            _cell(cells, col, r).strip() not in _EMPTY for r in ("target", "points", "actual", "own_score")):
         why = "空白的填表示例行"
     elif not name and (l1 or l2) and not any(_cell(cells, col, r) for r in ("target", "points", "actual", "own_score",
                                                                           "rule_text", "type")):
@@ -448,7 +517,7 @@ def _read_value(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) -> 
     unit = _cell(cells, col, "unit")
     ind.unit = halfwidth(unit).replace("％", "%") if unit else ""
     if raw_type:
-        t = normalize_type(raw_type)
+        t = normalize_type(raw_type.translate(_ODD_SIGNS))
         ind.type = t or (("定性" if key(raw_type) == key("定性") else "") or raw_type)
         if t and t != raw_type:
             ctx.finding("I006", f"{row.where}：指标值类型“{raw_type}”规范为“{t}”", row, "type")
@@ -505,25 +574,20 @@ def _fmt(d: Decimal | None) -> str:
 
 def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
     table = ctx.table
-    budget_cols: list[str] | None = None
+    budget_row: SourceRow | None = None
     for n, row in enumerate(rows):
         if row.is_blank:
             continue
         ne = row.nonempty
         # budget block header
-        bt = [vocab.BUDGET_TITLES.get(key(c)) for c in ne]
+        bt = [vocab.BUDGET_TITLES.get(key(c)) if c else None for c in row.cells]
         if sum(1 for b in bt if b) >= 3:
-            budget_cols = [b for b in bt if b]
+            budget_row = row
             continue
-        if budget_cols is not None and table.budget is None:
-            label_i = next((i for i, c in enumerate(ne) if vocab.BUDGET_ROW_LABEL.search(c)), None)
+        if budget_row is not None and table.budget is None:
+            label_i = next((i for i, c in enumerate(row.cells) if c and vocab.BUDGET_ROW_LABEL.search(c)), None)
             if label_i is not None:
-                values = ne[label_i + 1:]
-                b = BudgetBlock(origin=row.origin())
-                for f, v in zip(budget_cols, values, strict=False):
-                    if not getattr(b, f):
-                        setattr(b, f, v)
-                table.budget = b
+                table.budget = b = _budget_values(budget_row, row, label_i)
                 ctx.finding("I016", f"{row.where}：读取预算执行情况（{'、'.join(f'{_BUDGET_LABEL[f]} {v}' for f, v in b.to_dict().items() if v)}）", row)
                 continue
         if _is_title(row):
@@ -578,6 +642,23 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                 break
 
 
+def _budget_values(head: SourceRow, row: SourceRow, label_i: int) -> BudgetBlock:
+    """The 年度资金总额 row under the budget titles: by position when the two rows line up (a
+    structured source, or a copy that kept the blanks), else in order after the row's label."""
+    titles = [(i, vocab.BUDGET_TITLES.get(key(c))) for i, c in enumerate(head.cells) if c]
+    b = BudgetBlock(origin=row.origin())
+    positional = [(f, row.cells[i]) for i, f in titles if f and i < len(row.cells) and i > label_i]
+    if positional and any(parse_number(v) is not None for _, v in positional):
+        pairs = positional
+    else:
+        first = next(n for n, (_, f) in enumerate(titles) if f)
+        pairs = list(zip([f for _, f in titles[first:]], row.cells[label_i + 1:], strict=False))
+    for f, v in pairs:
+        if f and not getattr(b, f):
+            setattr(b, f, v)
+    return b
+
+
 _HEADER_NAME = {"dept": "部门（单位）名称", "project": "项目名称", "authority": "主管部门", "implementer": "实施单位",
                 "duties": "部门（单位）职责", "goals": "年度目标", "year": "年度", "leader": "负责人",
                 "category": "项目属性", "period": "项目期限"}
@@ -590,13 +671,17 @@ def _detect(ctx: _Ctx, above: list[SourceRow]) -> None:
     title = table.header.get("标题", "")
     kind = None
     evidence = ""
+    cols = table.columns or frozenset()
+    project = "项目名称" in table.header
     for pat, k in vocab.KIND_TITLES:
         if title and pat.search(title):
             kind, evidence = k, f"标题“{title}”"
+            if not re.search(r"项目|部门|整体|单位", title) and k != "monitoring":
+                is_eval = "自评" in title or "评价" in title
+                kind = ("project_" if project else "dept_") + ("self_eval" if is_eval else "target")
+                evidence += "和" + ("项目名称" if project else "没有项目名称")
             break
-    cols = table.columns or frozenset()
     if kind is None:
-        project = "项目名称" in table.header
         if "progress" in cols:
             kind, evidence = "monitoring", "有执行情况列"
         elif "own_score" in cols or "actual" in cols:
@@ -607,7 +692,7 @@ def _detect(ctx: _Ctx, above: list[SourceRow]) -> None:
             evidence = "有项目名称" if project else "没有项目名称、实际完成值或得分列"
     table.kind = kind
     pairs = [(i.level1, i.level2) for i in table.indicators]
-    fw, why = frameworks.detect_framework(pairs)
+    fw, why = frameworks.detect_framework(pairs, table.unit.year)
     table.framework = fw.id
     from xlsxtools.profiles import profile_for
 

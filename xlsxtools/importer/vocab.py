@@ -53,8 +53,14 @@ for _role, _titles in COLUMN_SYNONYMS.items():
         COLUMN_BY_KEY.setdefault(key(_t), _role)
 
 
+_QUALIFIER = re.compile(r"[(（]\s*(?:年度|长期|中期|当年|万元|分|%|％|单位)\s*[)）]\s*$")
+#: Titles of a column of another period (中期/长期 targets beside the year's own).
+OTHER_PERIOD = re.compile(r"[(（]\s*(?:长期|中期)\s*[)）]")
+
+
 def column_role(title: str) -> tuple[str, ...]:
     """The role(s) a header title can mean: one for a known title, two for an ambiguous one."""
+    title = _QUALIFIER.sub("", title.strip())
     k = key(title)
     if not k:
         return ()
@@ -73,13 +79,13 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "dept": ("部门（单位）名称", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "填报单位", "编制单位",
              "预算部门", "部门（单位）", "单位", "部门"),
     "project": ("项目名称", "项目"),
-    "authority": ("主管部门", "主管单位", "主管部门及代码", "主管部门（单位）"),
-    "implementer": ("实施单位", "项目实施单位", "项目单位", "执行单位"),
+    "authority": ("主管部门", "主管单位", "主管部门及代码", "主管部门及编码", "主管部门（单位）", "项目主管部门"),
+    "implementer": ("实施单位", "项目实施单位", "项目单位", "执行单位", "项目执行单位", "实施单位（盖章）"),
     "duties": ("部门（单位）职责", "部门职责", "单位职责", "部门职能", "主要职能"),
     "goals": ("年度履职目标", "年度总体目标", "年度目标", "年度绩效目标", "总体目标", "绩效目标", "年度主要任务",
               "预期目标", "项目年度目标", "中长期目标"),
     "year": ("年度", "预算年度", "绩效年度"),
-    "leader": ("项目负责人", "负责人", "单位负责人"),
+    "leader": ("项目负责人", "负责人", "单位负责人", "项目负责人及电话"),
     "category": ("项目属性", "项目类别", "项目类型", "资金用途"),
     "period": ("项目期限", "实施期限", "实施周期"),
 }
@@ -89,10 +95,10 @@ HEADER_BY_KEY: dict[str, str] = {key(t): f for f, ts in HEADER_LABELS.items() fo
 BUDGET_TITLES: dict[str, str] = {}
 for _f, _ts in {
     "initial": ("年初预算数", "年初预算", "年初预算数（万元）"),
-    "full_year": ("全年预算数", "全年预算数（A）", "调整后预算数", "全年预算", "预算数", "全年预算数（万元）"),
-    "executed": ("全年执行数", "全年执行数（B）", "执行数", "实际执行数", "全年执行数（万元）", "1-6月执行数",
+    "full_year": ("全年预算数", "全年预算数（A）", "调整后预算数", "调整后预算", "全年预算", "预算数", "全年预算数（万元）"),
+    "executed": ("全年执行数", "全年执行数（B）", "执行数", "实际执行数", "预算执行数", "全年执行数（万元）", "1-6月执行数",
                  "1-7月执行数", "1-8月执行数", "实际支出"),
-    "points": ("分值",),
+    "points": ("分值", "权重"),
     "rate": ("执行率", "执行率（B/A）", "预算执行率", "全年执行率"),
     "score": ("得分",),
 }.items():

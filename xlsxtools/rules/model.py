@@ -104,6 +104,8 @@ class ParsedRule:
     truncated: bool = False
     #: The shape recognised, even when its numbers could not all be read (``rule`` is then None).
     kind: RuleKind | None = None
+    #: True when the text leaves the score to judgement ("酌情扣分"): not computable, not guessed.
+    unscorable: bool = False
 
     @property
     def ok(self) -> bool:
