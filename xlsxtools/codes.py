@@ -104,14 +104,16 @@ _CODES: tuple[Code, ...] = (
     Code("A007", E, "预算数或执行数缺失或无效", "全年预算数/全年执行数 missing, non-numeric or zero budget: budget execution cannot be scored."),
     Code("A008", E, "无法计分", "The indicator cannot be scored (no usable rule or target); see the message."),
     # --- S: self-evaluation (the 自评表's own 得分 against the rules)
-    Code("S001", E, "自评得分虚高", "A row's own 得分 is higher than the score its rule gives for its own 实际完成值."),
+    Code("S001", E, "自评得分虚高", "A row's own 得分 is higher than the score its rule (or, without rule text, the national default policy) gives for its own 实际完成值."),
     Code("S002", W_, "自评得分低于按规则计算的得分", "A row's own 得分 is lower than the score its rule gives."),
-    Code("S003", W_, "自评得分与默认规则计算的得分不符", "No rule text: the own 得分 differs from the national default (财预〔2020〕10号 第十六条)."),
+    Code("S003", W_, "自评得分低于默认规则计算的得分", "No rule text: the own 得分 is lower than the national default (财预〔2020〕10号 第十六条) gives."),
     Code("S004", I_, "无法核对自评得分", "The own 得分 cannot be checked (qualitative actual, judgement rule, no actual); the message says why."),
     Code("S005", E, "得分合计与总分不符", "The 总分 the table states differs from the sum of its own scores (indicators and budget)."),
     Code("S006", E, "预算执行得分与执行率不符", "The budget block's 得分 is higher than 分值 × 全年执行数/全年预算数."),
     Code("S007", E, "得分高于分值", "A row's own 得分 exceeds its 分值."),
     Code("S008", E, "有得分但没有实际完成值", "A row states an 得分 but no 实际完成值: the score cannot follow from its own numbers."),
+    Code("S009", E, "实际完成值带比较符号", "The 实际完成值 carries ≥/≤ (\"≥266米\"): it repeats the target instead of stating what was achieved."),
+    Code("S010", E, "自评表未填实际完成值和得分", "A 自评表 row with neither 实际完成值 nor 得分: the row was not evaluated."),
     # --- W: workbook / template
     Code("W001", E, "不是由模板生成的单位工作簿", "A workbook without the template's sheets or titles."),
     Code("W002", W_, "模板版本不同", "A workbook made from another layout version of the template."),

@@ -226,6 +226,23 @@ class TargetTable:
             "findings": [f.to_dict() for f in sorted(self.findings, key=lambda f: f.sort_key)],
         }
 
+    def to_full_dict(self) -> dict[str, Any]:
+        """``to_dict`` plus what other table kinds carry: kind, framework, header block, the
+        optional columns of each indicator, the budget block and the stated totals."""
+        d = self.to_dict()
+        extra = ("points_column", "direction", "actual", "own_score", "reason", "project")
+        for row, ind in zip(d["indicators"], self.indicators, strict=True):
+            for k in extra:
+                v = getattr(ind, k)
+                row[k] = float(v) if isinstance(v, Decimal) else v
+        d.update({
+            "kind": self.kind, "framework": self.framework, "header": dict(self.header),
+            "columns": sorted(self.columns) if self.columns is not None else None,
+            "budget": self.budget.to_dict() if self.budget else None,
+            "stated_total": dict(self.stated_total), "own_grade": self.own_grade,
+        })
+        return d
+
 
 @dataclass
 class ActualEntry:

@@ -19,7 +19,7 @@ def _shapes() -> str:
     return "；".join(f"{i}. {s}" for i, s in enumerate(KNOWN_SHAPES, start=1))
 
 
-@register("R001", "R002", "R003", "R009")
+@register("R001", "R002", "R003", "R009", "R012", "R013")
 def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
     """The rule text is present (R001), of a known shape (R002), names its points (R003), is not cut off (R009)."""
     for row in read_rows(table):
@@ -31,6 +31,14 @@ def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -
                                   "如“达到计划值得满分2分，否则按实际值/计划值*指标分值计分”。", row.origin, "rule_text")
             continue
         pr = parsed_rule(text)
+        if pr.unscorable and table.columns is not None:  # "酌情扣分" etc. in another form: say so, don't guess
+            yield finding("R012", f"{row.label}的评（扣）分标准「{text[:40]}」无法计算：{'；'.join(pr.problems)}。",
+                          row.origin, "rule_text")
+            continue
+        if pr.points_only and table.columns is not None:
+            yield finding("R013", f"{row.label}的评（扣）分标准只写了分值「{text}」，按{config.tables.default_scoring_label}。",
+                          row.origin, "rule_text")
+            continue
         if pr.truncated:
             yield finding("R009", f"{row.label}的评（扣）分标准「{text}」似乎不完整（在句中断开）：请补全规则文字。",
                           row.origin, "rule_text")
@@ -38,7 +46,7 @@ def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -
             why = "；".join(p for p in pr.problems if "分值" not in p) or "不符合任何已知的规则写法"
             yield finding("R002", f"{row.label}的评（扣）分标准无法识别（{why}）。已知的写法有：{_shapes()}",
                           row.origin, "rule_text")
-        if pr.points is None:
+        if pr.points is None and row.ind.points_column is None:
             yield finding("R003", f"{row.label}的评（扣）分标准中没有分值：请写明分值，如“得10分”“得满分2分”。",
                           row.origin, "rule_text")
 

@@ -20,7 +20,7 @@ from xlsxtools.checks.registry import register
 from xlsxtools.codes import finding
 from xlsxtools.config import Config
 from xlsxtools.model import Actuals, Finding, Indicator, TargetTable
-from xlsxtools.normalize import clean, key, parse_number
+from xlsxtools.normalize import clean, halfwidth, key, parse_number
 
 _EMPTY = {"", "/", "-", "—", "——", "无", "／", "－"}
 TOLERANCE = Decimal("0.01")
@@ -37,6 +37,10 @@ def _num(text: str) -> Decimal | None:
     if sv is not None:
         return Decimal(sv[1])
     return parse_number(t.rstrip("分"))
+
+
+def label_of(ind: Indicator) -> str:
+    return _label(ind)
 
 
 def _label(ind: Indicator) -> str:
@@ -68,7 +72,10 @@ def default_score(ind: Indicator) -> tuple[Decimal | None, str]:
     return None, "定性指标的三档（100–80%、80–60%、60–0%）由评价人判断，无法由表中数字算出"
 
 
-@register("S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "T006")
+_OPERATOR_AT_START = ("≥", "≤", ">", "<", "大于", "小于", "不低于", "不高于", "不少于", "不超过", ">=", "<=")
+
+
+@register("S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S009", "S010", "T006")
 def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
     """A 自评表's own 得分 per row, budget block and 总分 against its own numbers and rules."""
     if not table.has_column("own_score") and not table.stated_total:
@@ -79,9 +86,17 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
     use_default = config.tables.default_scoring
     own_sum = Decimal(0)
     any_own = False
+    evaluating = table.kind in ("dept_self_eval", "project_self_eval") and table.has_column("own_score")
     for ind in table.indicators:
+        actual = halfwidth(clean(ind.actual))
+        if evaluating and actual.startswith(_OPERATOR_AT_START):
+            yield finding("S009", f"{label_of(ind)}的实际完成值“{clean(ind.actual)}”带比较符号，像是照抄了指标值：请填写实际达到的数值。",
+                          ind.origin, "actual")
         own = _num(ind.own_score) if ind.own_score else None
         if own is None:
+            if evaluating and clean(ind.actual) in _EMPTY and clean(ind.own_score) in _EMPTY:
+                yield finding("S010", f"{label_of(ind)}的实际完成值和得分都为空：自评表未对该指标作出评价。",
+                              ind.origin, "actual")
             continue
         any_own = True
         own_sum += own
@@ -115,9 +130,11 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
         computed, how = default_score(ind)
         if computed is None:
             yield finding("S004", f"{label}的自评得分无法核对：{how}（{DEFAULT_POLICY}）。", ind.origin, "own_score")
-        elif abs(own - computed) > TOLERANCE:
-            word = "高于" if own > computed else "低于"
-            yield finding("S003", f"{label}自评得分 {fmt(own)} 分，{word}按{DEFAULT_POLICY}计算的 {fmt(computed)} 分"
+        elif own > computed + TOLERANCE:
+            yield finding("S001", f"{label}自评得分 {fmt(own)} 分，按{DEFAULT_POLICY}计算为 {fmt(computed)} 分"
+                                  f"（{how}，分值 {fmt(ind.weight)}）：自评得分虚高。", ind.origin, "own_score")
+        elif own < computed - TOLERANCE:
+            yield finding("S003", f"{label}自评得分 {fmt(own)} 分，低于按{DEFAULT_POLICY}计算的 {fmt(computed)} 分"
                                   f"（{how}，分值 {fmt(ind.weight)}）。", ind.origin, "own_score")
     # budget block
     b = table.budget

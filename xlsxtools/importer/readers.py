@@ -80,8 +80,12 @@ def text_rows(text: str, file: str | None) -> list[SourceRow]:
     """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[SourceRow] = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        if line.lstrip().startswith("|"):
+    lines = text.split("\n")
+    # markdown pipe rows written without the leading bar ("一级指标 | 二级指标 | …"): a text with
+    # no tab at all whose separator line |---| or ---|--- marks it as a pipe table
+    bare_pipes = "\t" not in text and any(_MD_SEPARATOR.match(ln.strip()) and "|" in ln for ln in lines)
+    for n, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("|") or (bare_pipes and "|" in line):
             cells = _split_markdown(line)
             if cells is None:
                 continue
