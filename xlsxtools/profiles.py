@@ -88,6 +88,8 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
             na += ["V002", "V005", "V008"]
         if "rule_text" not in cols:
             na += ["R001", "R002", "R003", "R009"]
+        elif "points" in cols:
+            na += ["R001"]  # points in their own column: a row without rule text is scored by the default
         if "unit" not in cols:
             na += ["V003"]
         if kind == "monitoring" or not _has_points(table):

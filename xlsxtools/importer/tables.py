@@ -611,7 +611,10 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     if j < len(cells) and not _label_field(cells[j]):
                         value = cells[j]
                         j += 1
-                if value and fld not in table.header:
+                if value and (_label_field(value) or vocab.column_role(value)) and n + 1 < len(rows):
+                    below = rows[n + 1].nonempty  # a sub-title (预期目标): the text is on the row below
+                    value = below[0] if below else ""
+                if value and _HEADER_NAME[fld] not in table.header:
                     table.header[_HEADER_NAME[fld]] = value
                 i = j
                 continue
