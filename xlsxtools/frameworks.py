@@ -88,6 +88,10 @@ for _f in FRAMEWORKS.values():
             LEVEL2_WORDS.setdefault(key(_l2), _l2)
             if _l2.endswith("指标"):
                 LEVEL2_WORDS.setdefault(key(_l2[:-2]), _l2)
+# level-1 words of provincial forms (四川 项目支出绩效目标申报表: 项目完成指标 / 项目效益指标)
+for _alias, _full in (("项目完成指标", "产出指标"), ("项目效益指标", "效益指标"), ("项目产出指标", "产出指标"),
+                      ("产出", "产出指标"), ("效益", "效益指标"), ("满意度", "满意度指标")):
+    LEVEL1_WORDS.setdefault(key(_alias), _full)
 # short forms met in real level-2 columns
 for _short, _full in (("经济效益", "经济效益指标"), ("社会效益", "社会效益指标"), ("生态效益", "生态效益指标"),
                       ("可持续影响", "可持续影响指标"), ("满意度指标", "服务对象满意度指标"),
@@ -108,6 +112,8 @@ def level2_word(text: str) -> str | None:
     if not text:
         return None
     k = key(text)
+    if k.endswith(("等", "类")) and len(k) > 3:  # "服务对象满意度指标等"
+        k = k[:-1]
     return LEVEL2_WORDS.get(k) or (LEVEL2_WORDS.get(k[:-2]) if k.endswith("指标") else None)
 
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from xlsxtools import frameworks
 from xlsxtools.config import Config
-from xlsxtools.model import TargetTable
+from xlsxtools.model import Severity, TargetTable
 
 _D = Decimal
 
@@ -42,6 +42,10 @@ class Profile:
     budget_points: Decimal | None = None
     required_level1: tuple[str, ...] = ()
     not_applicable: tuple[str, ...] = ()
+    #: Severity of the points-total and required-level findings (T001, T005): an error for the
+    #: template's own form, whose rules the deployment sets; a warning for other provinces' and
+    #: years' forms, whose allocation is "原则上" (财预〔2020〕10号 第十三条) and varies.
+    totals_severity: Severity = Severity.ERROR
 
     def describe(self) -> str:
         parts = [f"{frameworks.TableKind(self.kind).label}·{self.framework}指标体系"]
@@ -57,6 +61,8 @@ class Profile:
             parts.append(f"预算执行 {_f(self.budget_points)} 分")
         if self.required_level1:
             parts.append("必备一级指标：" + "、".join(self.required_level1))
+        if self.totals_severity is not Severity.ERROR and (self.totals or self.required_level1):
+            parts.append("分值合计和必备一级指标不符时为警告")
         return "；".join(parts)
 
 
@@ -81,9 +87,8 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
     na: list[str] = []
     if not template_form:
         cols = table.columns or frozenset()
-        na += ["M003", "M004", "M005", "M006", "M007"]  # the template's footer: other forms have their own
-        if kind != "dept_target":
-            na += ["M001", "M002"]
+        # the template's header and footer: other forms have their own (project, 主管部门 …) or none
+        na += ["M001", "M002", "M003", "M004", "M005", "M006", "M007"]
         if "type" not in cols:
             na += ["V002", "V005", "V008"]
         if "rule_text" not in cols:
@@ -99,7 +104,7 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
         return Profile("dept_target/2021", kind, fw, (exp.total,), dict(exp.level1), exp.output_plus_cost,
                        exp.total, exp.budget_points, required, tuple(na))
     if kind == "monitoring":
-        return Profile(f"{kind}/{fw}", kind, fw, (), {}, None, None, None, required, tuple(na))
+        return Profile(f"{kind}/{fw}", kind, fw, (), {}, None, None, None, required, tuple(na), Severity.WARNING)
     total = exp.total
     budget = exp.budget_points
     if kind in ("dept_self_eval", "project_self_eval"):
@@ -111,4 +116,5 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
     opc = exp.output_plus_cost if fw == "2021" else None
     if fw == "2013":
         totals = (total, total + budget) if totals else ()
-    return Profile(f"{kind}/{fw}", kind, fw, totals, level1, opc, total, budget, required, tuple(na))
+    sev = Severity.ERROR if template_form else Severity.WARNING
+    return Profile(f"{kind}/{fw}", kind, fw, totals, level1, opc, total, budget, required, tuple(na), sev)

@@ -12,6 +12,7 @@ table without an 得分 column (the template's own form reports through the actu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -47,6 +48,18 @@ def _label(ind: Indicator) -> str:
     return f"「{ind.name}」" if ind.name else "该行"
 
 
+_TIME = re.compile(r"\d\s*(?:年|月|日|号)|[前底]$|之前|以前|截至|截止")
+
+
+def _month(text: str) -> tuple[int, int] | None:
+    """(year or 0, month) of a deadline / completion text ("9月前", "2023年11月底", "10月")."""
+    t = halfwidth(clean(text))
+    m = re.search(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月", t)
+    if not m:
+        return None
+    return int(m.group(1) or 0), int(m.group(2))
+
+
 def default_score(ind: Indicator) -> tuple[Decimal | None, str]:
     """The national default (财预〔2020〕10号 第十六条) for a row with points and no rule text:
     quantitative: full points at the target, else in proportion to completion (reversed for a
@@ -55,9 +68,16 @@ def default_score(ind: Indicator) -> tuple[Decimal | None, str]:
     n = ind.weight
     if n is None:
         return None, "没有分值"
-    t, a = _num(ind.target), _num(ind.actual)
     if clean(ind.actual) in _EMPTY:
         return None, "没有实际完成值"
+    if _TIME.search(clean(ind.target)):
+        tm, am = _month(ind.target), _month(ind.actual)
+        if tm is not None and am is not None:
+            if am <= tm:
+                return n, f"时间指标按期完成（{clean(ind.actual)}，期限{clean(ind.target)}）"
+            return None, f"时间指标逾期（{clean(ind.actual)}，期限{clean(ind.target)}），逾期如何扣分未写明"
+        return None, "时间指标的期限和完成时间无法比较"
+    t, a = _num(ind.target), _num(ind.actual)
     if t is not None and a is not None:
         reverse = ind.type in ("≤", "<") or ind.direction == "反向"
         if reverse:

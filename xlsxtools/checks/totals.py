@@ -51,7 +51,7 @@ def total_points(table: TargetTable, actuals: Actuals | None, config: Config) ->
         budget = f"（另 {fmt(prof.budget_points)} 分为预算执行率）" if len(prof.totals) == 1 and prof.budget_points else ""
         yield finding("T001", f"全部指标分值合计 {fmt(total)} 分，应为 {want} 分{budget}{_missing(rows)}"
                               f"（{prof.name} 检查规则）：请核对各指标分值。",
-                      table_location(table))
+                      table_location(table), severity=prof.totals_severity)
 
 
 @register("T002", "T005")
@@ -72,7 +72,7 @@ def level1_points(table: TargetTable, actuals: Actuals | None, config: Config) -
         if l1 not in groups:
             if l1 in required:
                 yield finding("T005", f"没有「{l1}」的指标：该表应包含 {'、'.join(required)} 等一级指标"
-                                      f"（{prof.name} 检查规则）。", table_location(table))
+                                      f"（{prof.name} 检查规则）。", table_location(table), severity=prof.totals_severity)
         elif l1 in exp and (got := _sum(groups[l1])) != exp[l1]:
             first = groups[l1][0]
             yield finding("T002", f"「{l1}」分值合计 {fmt(got)} 分，规定为 {fmt(exp[l1])} 分{_missing(groups[l1])}"

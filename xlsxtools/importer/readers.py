@@ -76,9 +76,28 @@ def _split_markdown(line: str) -> list[str] | None:
     return out
 
 
+_QUOTED_CELL = re.compile(r'(?:^|\t)"[^"\t]*\n')
+
+
+def _tsv_records(text: str, file: str | None) -> list[SourceRow]:
+    """Tab-separated text as Excel/WPS copy it: a cell with a line break is quoted ("经济效益\n指标")."""
+    import csv
+
+    rows: list[SourceRow] = []
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False)
+    start = 1
+    for record in reader:
+        rows.append(SourceRow([cell_text(c) for c in record], start, f"第{start}行", file=file))
+        start = reader.line_num + 1
+    return rows
+
+
 def text_rows(text: str, file: str | None) -> list[SourceRow]:
-    """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs."""
+    """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs
+    (a tab-separated copy whose cells hold quoted line breaks is read as such)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text and _QUOTED_CELL.search(text) and "|" not in text[:2000]:
+        return _tsv_records(text, file)
     rows: list[SourceRow] = []
     lines = text.split("\n")
     # markdown pipe rows written without the leading bar ("一级指标 | 二级指标 | …"): a text with

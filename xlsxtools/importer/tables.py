@@ -36,6 +36,7 @@ KINDS_LOOKED_FOR = "、".join(k.label for k in frameworks.TableKind)
 _OPERATOR = (r"(大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|>=|<=|=>|=<|≥|≤|≧|≦|"
              r"大于|小于|等于|高于|低于|＞|＜|>|<|=|＝)")
 _VALUE = re.compile(r"^" + _OPERATOR + r"?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(%|[^\d\s，,。；;]{1,6})?$")
+_DATE_UNIT = re.compile(r"^(?:年|月|日|号|月份|年度)$|.*(?:前|底|后|内|止|初|中旬|上旬|下旬)$")
 _NUM_ONLY = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 _POINTS_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|%)?$")
 _ONLY_POINTS = re.compile(r"^[(（]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]?$")
@@ -55,7 +56,7 @@ def _parent(level2: str) -> str:
     return ""
 
 
-_ODD_SIGNS = str.maketrans({"﹦": "=", "﹥": ">", "﹤": "<", "＝": "=", "＞": ">", "＜": "<"})
+_ODD_SIGNS = str.maketrans({"﹦": "=", "﹥": ">", "﹤": "<", "＝": "=", "＞": ">", "＜": "<", "═": "=", "〓": "="})
 
 
 def split_value(text: str) -> tuple[str, str, str] | None:
@@ -66,7 +67,10 @@ def split_value(text: str) -> tuple[str, str, str] | None:
         return None
     op = normalize_type(m.group(1)) or "" if m.group(1) else ""
     num = m.group(2).replace(",", "").replace("，", "")
-    return op, num, (m.group(3) or "").strip()
+    unit = (m.group(3) or "").strip()
+    if _DATE_UNIT.match(unit):
+        return None  # "9月前", "2023年", "11月底": a deadline or a date, not a number with a unit
+    return op, num, unit
 
 
 _EMPTY = {"", "/", "-", "—", "——", "无", "／", "－", "…", "……"}
@@ -368,7 +372,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
     table.columns = frozenset(col)
     _read_block(ctx, rows[:header_at])
 
-    prev1 = prev2 = ""
+    prev1 = prev2 = prev1_raw = ""
     ended = False
     placed: list[tuple[SourceRow, Indicator]] = []
     for row in body:
@@ -412,6 +416,14 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             table.declared_subtotals[frameworks.level1_word(raw1) or raw1] = Decimal(only_pts.group(1))
         elif only_pts and prev1:
             table.declared_subtotals[prev1] = Decimal(only_pts.group(1))
+        if raw1 and l2_now and frameworks.level1_word(_strip_level_points(raw1)[0]) is None:
+            parent = prev1 if prev1 and _allowed(prev1, l2_now) and raw1 == prev1_raw else _parent(l2_now)
+            ctx.finding("H007", f"{row.where}：一级指标“{raw1}”不在任何指标体系中；二级指标“{l2_now}”属于“{parent}”，"
+                                f"按“{parent}”读取，请在原表中改正", row, "level1")
+            prev1_raw = raw1
+            raw1 = parent
+        elif raw1:
+            prev1_raw = raw1
         if raw1:
             base, pts = _strip_level_points(raw1)
             word = frameworks.level1_word(base)
@@ -522,6 +534,8 @@ def _read_value(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) -> 
         if t and t != raw_type:
             ctx.finding("I006", f"{row.where}：指标值类型“{raw_type}”规范为“{t}”", row, "type")
     sv = split_value(target) if target else None
+    if "type" in col and not raw_type and target and sv is None and parse_number(target) is None:
+        ind.type = "定性"  # the operator column left empty for a text target: a qualitative indicator
     if sv is None:
         ind.target = target
         if target and not raw_type and parse_number(target) is None:

@@ -54,6 +54,7 @@ for _role, _titles in COLUMN_SYNONYMS.items():
 
 
 _QUALIFIER = re.compile(r"[(（]\s*(?:年度|长期|中期|当年|万元|分|%|％|单位)\s*[)）]\s*$")
+_ANY_QUALIFIER = re.compile(r"[(（][^()（）]{1,20}[)）]\s*$")
 #: Titles of a column of another period (中期/长期 targets beside the year's own).
 OTHER_PERIOD = re.compile(r"[(（]\s*(?:长期|中期)\s*[)）]")
 
@@ -62,6 +63,10 @@ def column_role(title: str) -> tuple[str, ...]:
     """The role(s) a header title can mean: one for a known title, two for an ambiguous one."""
     title = _QUALIFIER.sub("", title.strip())
     k = key(title)
+    if k not in COLUMN_BY_KEY and k not in AMBIGUOUS_TITLES:
+        bare = _ANY_QUALIFIER.sub("", title.strip())  # "指标值（包含数字及文字描述）"
+        if bare and key(bare) in COLUMN_BY_KEY:
+            k = key(bare)
     if not k:
         return ()
     if k in AMBIGUOUS_TITLES:
@@ -110,14 +115,14 @@ BUDGET_ROW_LABEL = re.compile(r"资金总额|年度资金|资金合计|总额|�
 END_ROW = re.compile(
     r"^(?:合\s*计|总\s*计|总\s*分|小\s*计|分值合计|得分合计|指标合计|总得分|自评总分|综合得分|"
     r"评价结论|自评结论|绩效自评结论|总体评价|存在(?:的)?问题|主要问题|改进措施|整改措施|下一步|"
-    r"审核意见|审批意见|财政部门|主管部门意见|(?:业务股室|绩效股|单位|财务)?(?:审核|负责人)|"
+    r".{0,12}(?:审核|审批|审查)意见|财政部门|主管部门意见|(?:业务股室|绩效股|单位|财务)?(?:审核|负责人)|"
     r"填表人|填报人|联系人|联系电话|填表日期|填报日期|日期|单位负责人|财务负责人|签字|签章|盖章|"
     r"(?:填表)?说明|注\s*\d*\s*[:：、.]|备注\s*[:：]|自评等级|等级|年度总体目标|总体目标完成情况)")
 #: Rows that carry the table's own totals.
 TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|总\s*分|分值合计|得分合计|指标合计|总得分|自评总分|综合得分)")
 #: After one of these the grid has ended (only a new header starts another).
 CLOSING_ROW = re.compile(r"^(?:评价结论|自评结论|绩效自评结论|总体评价|存在(?:的)?问题|主要问题|改进措施|整改措施|"
-                         r"审核意见|审批意见|填表人|填报人|联系电话|单位负责人|财务负责人|(?:填表)?说明|注\s*\d*\s*[:：、.])")
+                         r".{0,12}(?:审核|审批|审查)意见|审批意见|填表人|填报人|联系电话|单位负责人|财务负责人|(?:填表)?说明|注\s*\d*\s*[:：、.])")
 #: Placeholder rows of an empty form ("指标1：", "……").
 PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]?|[…\.。·]{2,}|—+|-+|无|/)$")
 
