@@ -5,6 +5,7 @@ Every expected value is worked out by hand from the table text in the test.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,26 @@ def test_template_form_keeps_its_profile():
 
     p = profile_for(TargetTable())
     assert p.name == "dept_target/2021" and p.totals == (90,) and p.not_applicable == ()
+
+
+def test_score_unit_uses_the_default_policy_and_names_it():
+    from xlsxtools.model import ActualEntry, Actuals
+    from xlsxtools.scoring import score_unit
+
+    text = "\n".join([
+        "项目支出绩效目标表",
+        T.join(["项目名称", "测试"]),
+        T.join(["一级指标", "二级指标", "三级指标", "指标值", "分值", "指标方向"]),
+        T.join(["产出指标", "数量指标", "培训人数", "200", "20", "正向"]),
+        T.join(["成本指标", "经济成本指标", "单位成本", "100", "10", "反向"]),
+        T.join(["效益指标", "社会效益指标", "服务能力", "明显提升", "10", ""]),
+    ])
+    t = parse_text(text, "x")
+    acts = Actuals([ActualEntry(150), ActualEntry(125), ActualEntry("明显提升")])
+    us = score_unit(t, acts, Config())
+    a, b, c = us.indicators
+    assert a.score == Decimal("15.00") and "财预〔2020〕10号第十六条" in a.explanation  # 20 × 150/200
+    assert b.score == Decimal("8.00")  # reverse: 10 × 100/125
+    assert c.score is None  # qualitative: not computed by the default, it stays unscored
+    off = score_unit(t, acts, Config(tables=TablesPolicy(default_scoring=False)))
+    assert off.indicators[0].score is None
