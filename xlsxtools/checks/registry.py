@@ -77,7 +77,6 @@ def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Confi
     """
     from xlsxtools import checks as _package  # noqa: F401  (importing the package registers every check)
     from xlsxtools.checks.common import CURRENT_RUN, Run
-
     from xlsxtools.profiles import profile_for
 
     config = config or Config()

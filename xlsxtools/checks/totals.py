@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from xlsxtools import layout
 from xlsxtools.checks.common import Row, fmt, points_of, read_rows, table_location
 from xlsxtools.checks.registry import register
 from xlsxtools.codes import finding

@@ -332,7 +332,7 @@ def _align(ctx: _Ctx, row: SourceRow) -> tuple[list[str], int]:
     placement whose content fits the columns best."""
     width = ctx.header.width
     cells = list(row.cells)
-    if row.letters is not None or len(cells) >= width or row.file is None and False:
+    if row.letters is not None or len(cells) >= width:
         return cells + [""] * (width - len(cells)), 0
     trimmed = list(cells)
     while trimmed and not trimmed[-1]:
@@ -615,7 +615,7 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
             if not c:
                 i += 1
                 continue
-            lab, inline = (re.split(r"[:：]", c, maxsplit=1) + [""])[:2] if re.search(r"[:：]", c) else (c, "")
+            lab, inline = [*re.split(r"[:：]", c, maxsplit=1), ""][:2] if re.search(r"[:：]", c) else (c, "")
             fld = _label_field(lab)
             if fld:
                 value = inline.strip()
