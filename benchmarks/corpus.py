@@ -59,7 +59,7 @@ class Counts:
 def _same(a: str | None, b: str | None) -> bool:
     ka, kb = key(a or ""), key(b or "")
     if not ka or not kb:
-        return False
+        return a is not None and b is not None and not ka and not kb  # both unnamed
     return ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
 
 
@@ -96,7 +96,9 @@ def evaluate_file(path: Path, expected: dict) -> Counts:
     from xlsxtools.checks import run_checks
     from xlsxtools.errors import UserError
     from xlsxtools.importer import import_tables
+    from xlsxtools.config import Config
     from xlsxtools.rules import parse_rule
+    from xlsxtools.scoring import _default_rule
 
     c = Counts()
     exp_tables = expected["tables"]
@@ -138,10 +140,11 @@ def evaluate_file(path: Path, expected: dict) -> Counts:
                 else:
                     c.notes.append(f"{path.parent.name}/{path.name}: “{ei['name']}”分值读作 {ind.weight}，应为 {ei['points']}")
             if ei.get("rule_kind"):
-                pr = parse_rule(ind.rule_text) if ind.rule_text else None
-                kind = None
-                if pr is not None:
-                    kind = "UNSCORABLE" if pr.unscorable else (str(pr.kind) if pr.kind else None)
+                pr = parse_rule(ind.rule_text)
+                kind = "UNSCORABLE" if pr.unscorable else (str(pr.kind) if pr.kind else None)
+                default = _default_rule(ind, pr, Config())
+                if default is not None:  # no rule text, only points: the rule xlsxtools scores with
+                    kind = str(default.kind)
                 if kind == ei["rule_kind"]:
                     c.rules_right += 1
                 else:

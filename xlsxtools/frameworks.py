@@ -12,6 +12,7 @@ Pure module: plain dicts and strings, no I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -102,16 +103,26 @@ for _short, _full in (("经济效益", "经济效益指标"), ("社会效益", "
     LEVEL2_WORDS.setdefault(key(_short), _full)
 
 
+_NOTE = re.compile(r"\s*[(（][^()（）]{1,16}[)）]\s*$")
+
+
+def _bare(text: str) -> str:
+    """A level cell without a trailing note: "数量指标 (必填硬性指标)" → "数量指标"."""
+    return _NOTE.sub("", text)
+
+
 def level1_word(text: str) -> str | None:
     """The canonical level-1 word for a cell ("产出" → 产出指标), any framework; None otherwise."""
-    return LEVEL1_WORDS.get(key(text)) if text else None
+    if not text:
+        return None
+    return LEVEL1_WORDS.get(key(text)) or LEVEL1_WORDS.get(key(_bare(text)))
 
 
 def level2_word(text: str) -> str | None:
     """The canonical level-2 word for a cell (经济效益 → 经济效益指标), any framework."""
     if not text:
         return None
-    k = key(text)
+    k = key(_bare(text))
     if k.endswith(("等", "类")) and len(k) > 3:  # "服务对象满意度指标等"
         k = k[:-1]
     return LEVEL2_WORDS.get(k) or (LEVEL2_WORDS.get(k[:-2]) if k.endswith("指标") else None)

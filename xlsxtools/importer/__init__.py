@@ -93,7 +93,10 @@ def interpret_any(rows: list, source: str | None) -> list[TargetTable]:
         table = interpret(rows, source)
         from xlsxtools.frameworks import detect_framework
 
-        if detect_framework([(i.level1, i.level2) for i in table.indicators])[0].id == "2021":
+        # the template's form, read as before; rows it could not place (I005: "定量" in the type
+        # column, rows without a type …) mean another county's variant: the table reader takes it
+        if detect_framework([(i.level1, i.level2) for i in table.indicators])[0].id == "2021" and \
+                not any(f.code == "I005" for f in table.findings):
             return [table]
     try:
         return read_tables(rows, source)

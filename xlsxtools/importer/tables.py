@@ -251,7 +251,11 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
     for i in sorted(h.roles):
         rs = h.roles[i]
         if len(rs) > 1:
-            content = _content_role([r.cells[i] if i < len(r.cells) else "" for r in data])
+            texts = [r.cells[i] if i < len(r.cells) else "" for r in data]
+            content = _content_role(texts)
+            if set(rs) == {"unit", "unit_name"}:
+                ne = [t for t in texts if t]
+                content = "unit" if ne and sum(len(t) <= 4 for t in ne) >= 0.6 * len(ne) else "unit_name"
             chosen = content if content in rs else rs[-1]
             ctx.finding("I011", f"{h.last.where}：列标题“{h.titles[i]}”可指{'或'.join(_ROLE_LABEL[r] for r in rs)}，"
                                 f"按该列内容读作“{_ROLE_LABEL[chosen]}”", h.last)
@@ -292,7 +296,8 @@ _ROLE_LABEL = {
     "lead": "绩效指标", "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "type": "指标值类型",
     "target": "指标值", "unit": "计量单位", "explanation": "指标解释", "rule_text": "评（扣）分标准",
     "points": "分值", "direction": "指标方向", "actual": "实际完成值", "progress": "执行情况",
-    "own_score": "得分", "reason": "偏差原因", "remark": "备注",
+    "own_score": "得分", "reason": "偏差原因", "remark": "备注", "project": "项目名称", "unit_name": "单位名称",
+    "project_goal": "年度目标", "project_budget": "预算数",
 }
 
 
@@ -376,6 +381,8 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
     prev1 = prev2 = prev1_raw = ""
     ended = False
     placed: list[tuple[SourceRow, Indicator]] = []
+    cur_project = cur_unit = ""
+    units: dict[str, str] = {}  # project → unit (a grid listing several projects)
     for row in body:
         if row.is_blank:
             continue
@@ -385,6 +392,15 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             ended = False
             continue
         cells, off = _align(ctx, row)
+        if "project" in col or "unit_name" in col:
+            p_cell, u_cell = _cell(cells, col, "project"), _cell(cells, col, "unit_name")
+            if u_cell:
+                cur_unit = u_cell
+            if p_cell and p_cell != cur_project:
+                cur_project = p_cell
+                prev1 = prev2 = prev1_raw = ""  # a new project: nothing fills down across it
+            if cur_project:
+                units.setdefault(cur_project, cur_unit)
         what = _not_indicator(ctx, row, cells, first, ended)
         if what == "LEVELS":
             r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
@@ -463,7 +479,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
         ind.reason = _cell(cells, col, "reason")
         ind.actual = _cell(cells, col, "actual") or _cell(cells, col, "progress")
         ind.own_score = _cell(cells, col, "own_score")
-        ind.project = table.header.get("项目名称", "")
+        ind.project = cur_project or table.header.get("项目名称", "")
         d = _cell(cells, col, "direction")
         if d:
             ind.direction = _is_direction(d) or d
@@ -475,8 +491,34 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
         table.indicators.append(ind)
     if not table.indicators:
         raise UnreadableFile(_cannot_place(rows, f"{header.last.where}的列标题下没有一行指标"), file=source)
-    _detect(ctx, rows[:header_at])
-    return table
+    out = _split_projects(table, units) if "project" in col else [table]
+    for t in out:
+        _detect(_Ctx(t, header, col), rows[:header_at])
+    return out
+
+
+def _split_projects(table: TargetTable, units: dict[str, str]) -> list[TargetTable]:
+    """A grid with a 项目名称 column listing several projects → one table per project."""
+    order = list(dict.fromkeys(i.project for i in table.indicators))
+    if len(order) <= 1:
+        if order and order[0]:
+            table.header["项目名称"] = order[0]
+            table.unit.name = table.unit.name or units.get(order[0], "")
+        return [table]
+    out = []
+    for n, project in enumerate(order):
+        inds = [i for i in table.indicators if i.project == project]
+        rows = {i.origin.row for i in inds}
+        t = TargetTable(source=table.source, kind=table.kind, framework=table.framework, columns=table.columns,
+                        header={**table.header, "项目名称": project})
+        t.unit.name = units.get(project) or table.unit.name
+        t.unit.year = table.unit.year
+        t.indicators = inds
+        # reading findings go with their rows; those about the whole grid with the first table
+        t.findings = [f for f in table.findings if (f.row in rows) or (n == 0 and f.row not in
+                      {i.origin.row for i in table.indicators})]
+        out.append(t)
+    return out
 
 
 def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ended: bool) -> str:
@@ -543,6 +585,10 @@ def _read_value(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) -> 
             pass  # qualitative text ("优良", "2023年12月底前"); the type stays as the table gives it
         return
     op, num, u = sv
+    if u and ind.unit and halfwidth(ind.unit) != u and u != "%":
+        # "28.8万元" under a 计量单位 of "%": the cells contradict each other; keep the text as printed
+        ind.target = target
+        return
     ind.target = num
     changes = []
     if op:
@@ -770,7 +816,7 @@ def read_tables(rows: list[SourceRow], source: str | None) -> list[TargetTable]:
             if any(not r.is_blank for r in chunk):
                 skipped.append(describe_found(chunk))
             continue
-        tables.append(read_table(chunk, source, *at))
+        tables.extend(read_table(chunk, source, *at))
     if not tables:
         raise UnreadableFile(_cannot_place(rows, describe_found(rows)), file=source)
     if len(tables) > 1:

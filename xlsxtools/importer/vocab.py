@@ -23,7 +23,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "target": ("指标值", "年度指标值", "目标值", "绩效标准", "指标目标值", "年度目标值", "预期目标值",
                "绩效目标值", "计划值", "预期指标值", "全年指标值", "指标标准", "标准值", "年度绩效指标值",
                "目标值（年度）", "指标值（年度）", "预期值"),
-    "unit": ("计量单位", "度量单位", "单位"),
+    "unit": ("计量单位", "度量单位"),
     "explanation": ("指标解释", "指标说明", "指标定义", "指标解释及计算方法", "指标内涵"),
     "rule_text": ("评（扣）分标准", "评(扣)分标准", "评分标准", "评扣分标准", "扣分标准", "评分办法", "评分规则",
                   "评（扣）分标准（分值）", "评分标准及方法", "计分方法", "评分细则", "考核标准"),
@@ -38,9 +38,14 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
                "偏差原因分析和改进措施", "原因分析", "偏差情况说明", "偏差度", "完成目标可能性", "原因说明",
                "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"),
     "remark": ("备注", "说明"),
+    # a list of several projects in one grid (项目名称 / 单位名称 as columns; each project a table)
+    "project": ("项目名称",),
+    "unit_name": ("单位名称", "预算单位", "部门名称", "单位"),
+    "project_goal": ("年度目标", "项目年度目标", "年度绩效目标"),
+    "project_budget": ("预算数", "项目金额", "预算金额"),
 }
 #: Titles whose role is decided by the column's content (指标性质 holds 正向/反向 or ≥/≤).
-AMBIGUOUS_TITLES: dict[str, tuple[str, ...]] = {key("指标性质"): ("direction", "type")}
+AMBIGUOUS_TITLES: dict[str, tuple[str, ...]] = {key("指标性质"): ("direction", "type"), key("单位"): ("unit_name", "unit")}
 #: Titles matched by a pattern (the month varies).
 COLUMN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^1[-－—~～至到]\d{1,2}月(?:执行|完成)(?:情况|数|值)?$"), "progress"),
