@@ -94,9 +94,9 @@ def _topic(code: str, message: str, defect: dict) -> bool:
 
 def evaluate_file(path: Path, expected: dict) -> Counts:
     from xlsxtools.checks import run_checks
+    from xlsxtools.config import Config
     from xlsxtools.errors import UserError
     from xlsxtools.importer import import_tables
-    from xlsxtools.config import Config
     from xlsxtools.rules import parse_rule
     from xlsxtools.scoring import _default_rule
 

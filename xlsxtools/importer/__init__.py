@@ -93,10 +93,11 @@ def interpret_any(rows: list, source: str | None) -> list[TargetTable]:
         table = interpret(rows, source)
         from xlsxtools.frameworks import detect_framework
 
-        # the template's form, read as before; rows it could not place (I005: "定量" in the type
-        # column, rows without a type …) mean another county's variant: the table reader takes it
-        if detect_framework([(i.level1, i.level2) for i in table.indicators])[0].id == "2021" and \
-                not any(f.code == "I005" for f in table.findings):
+        # the template's form, read as before; a type column holding 定量/定性 instead of ≥ ≤, or
+        # many rows it could not place (I005), mean another county's variant: the table reader takes it
+        unplaced = sum(1 for f in table.findings if f.code == "I005")
+        variant = any(i.type == "定量" for i in table.indicators) or unplaced * 3 > len(table.indicators)
+        if detect_framework([(i.level1, i.level2) for i in table.indicators])[0].id == "2021" and not variant:
             return [table]
     try:
         return read_tables(rows, source)

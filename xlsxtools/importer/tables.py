@@ -786,7 +786,7 @@ def find_header(rows: list[SourceRow]) -> tuple[int, int] | None:
                 span = 2
             return n, span
         # a two-row header whose first row has only a few titles (绩效指标 | 年度指标值 | …)
-        if n + 1 < len(rows) and _header_roles(row) and _is_header(
+        if n + 1 < len(rows) and _header_roles(row) and _is_subheader(row) and _is_header(
                 SourceRow(_merge_cells(row.cells, rows[n + 1].cells), row.row, row.where)) \
                 and _is_subheader(rows[n + 1]):
             return n, 2
