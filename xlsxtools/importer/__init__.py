@@ -149,13 +149,12 @@ def parse_rows(values: Sequence[Sequence[Any]], source: str | None, sheet: str |
                first_row: int = 1, first_col: int = 1) -> TargetTable:
     """Read a target table from a 2-D block of cell values whose first cell is at
     ``first_row``/``first_col`` of ``sheet`` (so origins name the real cells)."""
-    from xlsxtools.importer.interpret import interpret
     from xlsxtools.importer.readers import grid_rows
 
     rows = grid_rows(values, source, sheet, first_row, first_col)
     if not any(r.cells and not r.is_blank for r in rows):
         raise UnreadableFile("内容是空的", file=source, sheet=sheet)
-    return interpret(rows, source)
+    return interpret_any(rows, source)[0]
 
 
 def _import_workbook(path: Path, source: str) -> list[TargetTable]:

@@ -636,6 +636,7 @@ def _fmt(d: Decimal | None) -> str:
 def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
     table = ctx.table
     budget_row: SourceRow | None = None
+    used: set[int] = set()  # rows read into the header/budget block; the others are reported (I010)
     for n, row in enumerate(rows):
         if row.is_blank:
             continue
@@ -644,15 +645,18 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
         bt = [vocab.BUDGET_TITLES.get(key(c)) if c else None for c in row.cells]
         if sum(1 for b in bt if b) >= 3:
             budget_row = row
+            used.add(n)
             continue
         if budget_row is not None and table.budget is None:
             label_i = next((i for i, c in enumerate(row.cells) if c and vocab.BUDGET_ROW_LABEL.search(c)), None)
             if label_i is not None:
                 table.budget = b = _budget_values(budget_row, row, label_i)
+                used.add(n)
                 ctx.finding("I016", f"{row.where}：读取预算执行情况（{'、'.join(f'{_BUDGET_LABEL[f]} {v}' for f, v in b.to_dict().items() if v)}）", row)
                 continue
         if _is_title(row):
             table.header.setdefault("标题", ne[0])
+            used.add(n)
             continue
         i = 0
         cells = row.cells
@@ -672,14 +676,21 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     if j < len(cells) and not _label_field(cells[j]):
                         value = cells[j]
                         j += 1
+                used.add(n)
                 if value and (_label_field(value) or vocab.column_role(value)) and n + 1 < len(rows):
                     below = rows[n + 1].nonempty  # a sub-title (预期目标): the text is on the row below
                     value = below[0] if below else ""
+                    used.add(n + 1)
                 if value and _HEADER_NAME[fld] not in table.header:
                     table.header[_HEADER_NAME[fld]] = value
                 i = j
                 continue
             i += 1
+    for n, row in enumerate(rows):
+        if n not in used and not row.is_blank:
+            text = "｜".join(row.nonempty)
+            ctx.finding("I010", f"{row.where}：表格上方的“{text if len(text) <= 40 else text[:39] + '…'}”"
+                                "不属于已识别的栏目（单位、项目、年度、目标、预算执行），未读取", row)
     h = table.header
     u = table.unit
     u.name = h.get("部门（单位）名称") or h.get("实施单位") or h.get("主管部门") or ""
