@@ -314,3 +314,29 @@ def test_legacy_doc_through_libreoffice(tmp_path):
     assert doc.read_bytes() == before
     assert [i.name for i in t.indicators] == ["发放人数", "发放批次", "生活保障", "对象满意度"]
     assert codes(t, "I018") and t.source == str(doc)
+
+
+def test_2013_evaluation_table_with_itemised_rules():
+    from xlsxtools.checks import run_checks
+
+    text = "\n".join([
+        "2016年度部门整体支出绩效评价指标体系",
+        T.join(["一级指标", "二级指标", "三级指标", "分值", "指标解释", "评价标准", "得分"]),
+        T.join(["投入（15分）", "目标设定", "绩效目标合理性", "5", "目标是否合理", "1、符合部门职能1分；2、有明确依据2分；3、目标细化量化2分", "5"]),
+        T.join(["", "预算配置", "在职人员控制率", "5", "在职人数/编制数", "控制率≤100%得5分，每超过1%扣0.5分，扣完为止", "5"]),
+        T.join(["", "", "“三公经费”变动率", "5", "变动情况", "变动率≤0得5分，否则酌情扣分", "3"]),
+        T.join(["过程（25分）", "预算执行", "预算完成率", "25", "完成情况", "缺一项扣0.5分，扣完为止", "24"]),
+        T.join(["产出（30分）", "职责履行", "实际完成率", "30", "完成情况", "有完成记录的得30分，没有不得分", "30"]),
+        T.join(["效果（30分）", "履职效益", "社会效益", "30", "效益情况", "计30分", "27"]),
+        T.join(["合计", "", "", "100", "", "", "94"]),
+    ])
+    t = parse_text(text, "x")
+    assert t.framework == "2013" and t.kind == "dept_self_eval"
+    assert t.declared_subtotals == {"投入指标": Decimal(15), "过程指标": Decimal(25), "产出指标": Decimal(30),
+                                    "效果指标": Decimal(30)}
+    assert [i.weight for i in t.indicators] == [Decimal(x) for x in (5, 5, 5, 25, 30, 30)]
+    found = run_checks(t)
+    # itemised 1+2+2 = 5 (agrees with the column), "酌情扣分" and "缺一项扣0.5分" are not computable: said so
+    assert sorted(f.row for f in found if f.code == "R012") == [3, 5, 6]
+    assert [f.row for f in found if f.code == "R013"] == [8]
+    assert not [f for f in found if str(f.severity) == "error"]

@@ -97,6 +97,8 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
             na += ["R001"]  # points in their own column: a row without rule text is scored by the default
         if "unit" not in cols:
             na += ["V003"]
+        if "target" not in cols:
+            na += ["V001", "V007", "V010"]
         if kind == "monitoring" or not _has_points(table):
             na += ["T001", "T002", "T003", "T004", "R003"]
     required = frameworks.FRAMEWORKS[fw].level1 if fw == "2021" else (("产出指标", "效益指标") if fw == "2015" else ())

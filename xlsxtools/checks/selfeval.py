@@ -107,6 +107,8 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
     own_sum = Decimal(0)
     any_own = False
     evaluating = table.kind in ("dept_self_eval", "project_self_eval") and table.has_column("own_score")
+    # an evaluation table without 实际完成值 (2013 框架 评价表): the 得分 is the evaluator's judgement
+    has_actual = table.has_column("actual") or table.has_column("progress")
     for ind in table.indicators:
         actual = halfwidth(clean(ind.actual))
         if evaluating and actual.startswith(_OPERATOR_AT_START):
@@ -114,7 +116,7 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
                           ind.origin, "actual")
         own = _num(ind.own_score) if ind.own_score else None
         if own is None:
-            if evaluating and clean(ind.actual) in _EMPTY and clean(ind.own_score) in _EMPTY:
+            if evaluating and has_actual and clean(ind.actual) in _EMPTY and clean(ind.own_score) in _EMPTY:
                 yield finding("S010", f"{label_of(ind)}的实际完成值和得分都为空：自评表未对该指标作出评价。",
                               ind.origin, "actual")
             continue
@@ -124,7 +126,7 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
         if ind.weight is not None and own > ind.weight:
             yield finding("S007", f"{label}自评得分 {fmt(own)} 高于分值 {fmt(ind.weight)}。", ind.origin, "own_score")
             continue
-        if clean(ind.actual) in _EMPTY and own > 0:
+        if has_actual and clean(ind.actual) in _EMPTY and own > 0:
             yield finding("S008", f"{label}没有实际完成值，却自评得 {fmt(own)} 分：得分无法由本行的数字得出，"
                                   "请填写实际完成值或说明得分依据。", ind.origin, "actual")
             continue
@@ -146,6 +148,8 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
                                   "自评得分未核对。", ind.origin, "own_score")
             continue
         if not use_default:
+            continue
+        if not has_actual:
             continue
         computed, how = default_score(ind)
         if computed is None:
