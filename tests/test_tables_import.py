@@ -340,3 +340,19 @@ def test_2013_evaluation_table_with_itemised_rules():
     assert sorted(f.row for f in found if f.code == "R012") == [3, 5, 6]
     assert [f.row for f in found if f.code == "R013"] == [8]
     assert not [f for f in found if str(f.severity) == "error"]
+
+
+def test_spanned_target_split_into_periods_reads_the_expected_value():
+    text = "\n".join([
+        "项目支出绩效目标批复表（2022年度）",
+        T.join(["项目名称", "干部培训"]),
+        T.join(["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "", "指标标准或依据"]),
+        T.join(["", "", "", "", "2021年实际实现值", "预期2022年实现值", ""]),
+        T.join(["", "产出指标", "数量指标", "培训人次", "260人次", "280人次", ""]),
+        T.join(["", "满意度指标", "服务对象满意度指标", "学员满意度", "", "≥95%", ""]),
+        T.join(["财政资金管理科室（盖章） 年 月 日", "", "", "", "财政绩效管理科室（盖章） 年 月 日", "", ""]),
+    ])
+    t = parse_text(text, "x")
+    assert [(i.name, i.type, i.target, i.unit) for i in t.indicators] == [
+        ("培训人次", "", "280", "人次"), ("学员满意度", "≥", "95", "%")]
+    assert any("盖章" in f.message for f in codes(t, "I010"))

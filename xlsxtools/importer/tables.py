@@ -159,6 +159,16 @@ def _build_header(rows: list[SourceRow]) -> Header:
             roles[nxt], titles[nxt] = rs, rows[0].cells[i]
             nxt += 1
         return Header(rows, roles, titles, max(nxt, len(rows[1].cells)))
+    if len(rows) == 2 and _period_subheader(rows[0], rows[1]):
+        for i, c in enumerate(rows[0].cells):
+            r = vocab.column_role(c) if c else ()
+            if r and r != ("target",):
+                roles[i], titles[i] = r, c
+        for i, c in enumerate(rows[1].cells):
+            r = subheader_role(c) if c else ()
+            if r:
+                roles[i], titles[i] = r, c
+        return Header(rows, roles, titles, max(len(r.cells) for r in rows))
     for row in rows:  # a lower header row (一级/二级/三级 under 绩效指标) wins
         for i, r in _header_roles(row).items():
             if r == ("lead",) and i in roles:
@@ -269,7 +279,7 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
             continue  # several cause/remark columns: the first one carries the role
         col[role] = i
         title = h.titles[i]
-        canonical = vocab.COLUMN_SYNONYMS[role][0]
+        canonical = vocab.COLUMN_SYNONYMS.get(role, (_ROLE_LABEL.get(role, role),))[0]
         if key(title) != key(canonical) and role not in ("lead",):
             ctx.finding("I004", f"{h.last.where}：列标题“{title}”按“{canonical}”识别", h.last)
     # unnamed columns with telling content
@@ -297,7 +307,7 @@ _ROLE_LABEL = {
     "target": "指标值", "unit": "计量单位", "explanation": "指标解释", "rule_text": "评（扣）分标准",
     "points": "分值", "direction": "指标方向", "actual": "实际完成值", "progress": "执行情况",
     "own_score": "得分", "reason": "偏差原因", "remark": "备注", "project": "项目名称", "unit_name": "单位名称",
-    "project_goal": "年度目标", "project_budget": "预算数",
+    "project_goal": "年度目标", "project_budget": "预算数", "prior": "上年实际值",
 }
 
 
@@ -795,6 +805,8 @@ def find_header(rows: list[SourceRow]) -> tuple[int, int] | None:
             if n + 1 < len(rows) and _header_roles(rows[n + 1]) and len(_header_roles(rows[n + 1])) >= 2 \
                     and not any(_is_operator(c) for c in rows[n + 1].cells) and _is_subheader(rows[n + 1]):
                 span = 2
+            elif n + 1 < len(rows) and _period_subheader(row, rows[n + 1]):
+                span = 2
             return n, span
         # a two-row header whose first row has only a few titles (绩效指标 | 年度指标值 | …)
         if n + 1 < len(rows) and _header_roles(row) and _is_subheader(row) and _is_header(
@@ -802,6 +814,30 @@ def find_header(rows: list[SourceRow]) -> tuple[int, int] | None:
                 and _is_subheader(rows[n + 1]):
             return n, 2
     return None
+
+
+_EXPECTED_COL = re.compile(r"预期|目标|计划|本年|当年|年度指标")
+_PRIOR_COL = re.compile(r"实际|上年|以前|历史|\d{4}年实")
+
+
+def _period_subheader(header: SourceRow, row: SourceRow) -> bool:
+    """The row under a header that splits a spanned 指标值 into periods ("2021年实际实现值 |
+    预期2022年实现值"): short texts only, no name, no level word, under or beside the target column."""
+    ne = row.nonempty
+    if not ne or len(ne) > 3 or any(len(c) > 16 or frameworks.level1_word(c) or frameworks.level2_word(c)
+                                    or _is_operator(c) or parse_number(c) is not None for c in ne):
+        return False
+    return any(_EXPECTED_COL.search(c) for c in ne) and any(
+        "target" in vocab.column_role(c) for c in header.cells if c)
+
+
+def subheader_role(text: str) -> tuple[str, ...]:
+    """The role of a period sub-title: the expected value is the target, a prior year's is not read."""
+    if _PRIOR_COL.search(text) and not _EXPECTED_COL.search(text.replace("实际", "")):
+        return ("prior",)
+    if _EXPECTED_COL.search(text):
+        return ("target",)
+    return ()
 
 
 def _is_subheader(row: SourceRow) -> bool:
