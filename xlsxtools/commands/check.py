@@ -209,10 +209,24 @@ def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ign
             results.append(file_result(path, findings))
         else:
             print_human(path, findings, console, rich)
+            _print_profiles([t for t in (loaded.table, *loaded.more) if t is not None], config)
     if as_json:
         payload: Any = results[0] if len(files) == 1 else results
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     return rc
+
+
+def _print_profiles(tables: list[TargetTable], config: Any) -> None:
+    """For tables of other kinds than the template's (issue 11): the profile and the scoring policy."""
+    from xlsxtools.profiles import profile_for
+
+    for t in tables:
+        if t.columns is None:
+            continue
+        name = t.header.get("项目名称") or t.unit.name or ""
+        click.echo(f"  检查规则{f'（{name}）' if name else ''}：{profile_for(t, config).describe()}")
+    if any(t.columns is not None for t in tables):
+        click.echo(f"  计分政策：{config.tables.default_scoring_label}")
 
 
 def _annotate(loaded: Loaded, findings: list[Finding], out: Path | None, in_place: bool) -> None:
