@@ -356,3 +356,34 @@ def test_spanned_target_split_into_periods_reads_the_expected_value():
     assert [(i.name, i.type, i.target, i.unit) for i in t.indicators] == [
         ("培训人次", "", "280", "人次"), ("学员满意度", "≥", "95", "%")]
     assert any("盖章" in f.message for f in codes(t, "I010"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_with_ruled_table(tmp_path):
+    src = tmp_path / "t.docx"
+    _docx(src)
+    d = __import__("docx").Document(str(src))
+    d.tables[0].style = "Table Grid"  # ruled lines, as printed forms have
+    d.save(str(src))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=180)
+    (t,) = import_tables(tmp_path / "t.pdf")
+    assert t.kind == "project_self_eval" and t.unit.year == "2021"
+    assert [(i.level1, i.name, i.target, i.actual) for i in t.indicators] == [
+        ("产出指标", "发放人数", "500", "520人"), ("产出指标", "发放批次", "4", "4批次"),
+        ("效益指标", "生活保障", "有效保障", "有效保障"), ("满意度指标", "对象满意度", "90", "95%")]
+
+
+def test_markdown_rows_without_leading_bar():
+    text = "\n".join([
+        "项目支出绩效目标表",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 分值",
+        "---|---|---|---|---",
+        "产出指标 | 数量指标 | 培训人数 | ≥50人 | 40",
+        "效益指标 | 社会效益指标 | 技能提升 | 明显 | 40",
+        "满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥90%<br>（问卷） | 20",
+    ])
+    t = parse_text(text, "x")
+    assert [(i.level2, i.name, i.weight) for i in t.indicators] == [
+        ("数量指标", "培训人数", Decimal(40)), ("社会效益指标", "技能提升", Decimal(40)),
+        ("服务对象满意度指标", "学员满意度", Decimal(20))]
