@@ -387,3 +387,27 @@ def test_markdown_rows_without_leading_bar():
     assert [(i.level2, i.name, i.weight) for i in t.indicators] == [
         ("数量指标", "培训人数", Decimal(40)), ("社会效益指标", "技能提升", Decimal(40)),
         ("服务对象满意度指标", "学员满意度", Decimal(20))]
+
+
+def test_untitled_level_columns_under_a_spanned_title_and_points_in_names():
+    # "绩效指标" spans the level 1 / level 2 / name columns in a one-row header
+    t = parse_text("\n".join([
+        "项目支出绩效目标表",
+        T.join(["绩效指标", "", "", "指标值", "分值"]),
+        T.join(["产出指标", "数量指标", "培训人数", "≥50人", "50"]),
+        T.join(["", "", "培训场次", "≥5场", "40"]),
+        T.join(["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "10"]),
+    ]), "x")
+    assert [(i.level1, i.level2, i.name, i.weight) for i in t.indicators] == [
+        ("产出指标", "数量指标", "培训人数", Decimal(50)), ("产出指标", "数量指标", "培训场次", Decimal(40)),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", Decimal(10))]
+    assert len(codes(t, "I012")) == 3
+    # no points column and no rule: points written into the name are read (I019)
+    t = parse_text("\n".join([
+        T.join(["二级指标", "指标名称", "指标值"]),
+        T.join(["数量指标", "培训人数（10分）", "≥50人"]),
+        T.join(["服务对象满意度指标", "满意度（5分）", "≥90%"]),
+    ]), "x")
+    assert [(i.level1, i.name, i.weight) for i in t.indicators] == [
+        ("产出指标", "培训人数", Decimal(10)), ("满意度指标", "满意度", Decimal(5))]
+    assert [f.row for f in codes(t, "I019")] == [2, 3] and [f.row for f in codes(t, "I007")] == [2, 3]

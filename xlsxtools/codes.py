@@ -45,6 +45,7 @@ _CODES: tuple[Code, ...] = (
     Code("I016", I_, "已读取预算执行情况", "The 预算执行情况 block (年初预算数/全年预算数/全年执行数/分值/执行率/得分) was read."),
     Code("I017", I_, "文件中有多张表", "The file holds several tables (e.g. one per project); each is read on its own."),
     Code("I018", I_, "已用 LibreOffice 转换旧格式", "A legacy .doc/.wps/.et file was converted with LibreOffice headless before reading."),
+    Code("I019", I_, "已从指标名称中读出分值", "Points written into the indicator's name (\"资助人数（10分）\") were read as its points."),
     # --- H: hierarchy
     Code("H001", E, "二级指标不属于所填一级指标", "A level-2 name under the wrong level 1 (经济效益指标 under 产出指标)."),
     Code("H002", E, "一级指标列填了二级或三级指标", "A level-2 or level-3 name sits in the level-1 column (row shifted left)."),

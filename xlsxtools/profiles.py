@@ -97,6 +97,8 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
             na += ["R001"]  # points in their own column: a row without rule text is scored by the default
         if "unit" not in cols:
             na += ["V003"]
+        if "level1" not in cols and "level2" not in cols:  # a plain list of indicators without levels
+            na += ["H001", "H002", "H003", "H007", "H008", "T002", "T003", "T005"]
         if "target" not in cols:
             na += ["V001", "V007", "V010"]
         if kind == "monitoring" or not _has_points(table):

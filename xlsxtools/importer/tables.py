@@ -36,6 +36,7 @@ KINDS_LOOKED_FOR = "、".join(k.label for k in frameworks.TableKind)
 _OPERATOR = (r"(大于或等于|小于或等于|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|>=|<=|=>|=<|≥|≤|≧|≦|"
              r"大于|小于|等于|高于|低于|＞|＜|>|<|=|＝)")
 _VALUE = re.compile(r"^" + _OPERATOR + r"?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(%|[^\d\s，,。；;]{1,6})?$")
+_NAME_POINTS = re.compile(r"^(.+?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 _DATE_END = re.compile(r".*(?:前|底|后|内|止|初|中旬|上旬|下旬)$")
 _NUM_ONLY = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 _POINTS_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|%)?$")
@@ -136,7 +137,7 @@ def _header_roles(row: SourceRow) -> dict[int, tuple[str, ...]]:
 def _is_header(row: SourceRow) -> bool:
     roles = _header_roles(row)
     flat = {r for rs in roles.values() for r in rs}
-    has_name = bool(flat & {"name", "level1", "level2"})
+    has_name = bool(flat & {"name", "level1", "level2", "lead"})
     has_value = bool(flat & {"target", "type", "points", "actual", "rule_text", "unit", "own_score"})
     return len(roles) >= 3 and has_name and has_value
 
@@ -245,6 +246,8 @@ def _content_role(texts: list[str]) -> str | None:
         return "direction"
     if share(lambda t: frameworks.level1_word(_strip_level_points(t)[0]) is not None) >= 0.6:
         return "level1"
+    if share(lambda t: frameworks.level2_word(t) is not None and frameworks.level1_word(t) is None) >= 0.6:
+        return "level2"
     return None
 
 
@@ -295,6 +298,13 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
         content = _content_role([r.cells[col["lead"]] if col["lead"] < len(r.cells) else "" for r in data])
         if content == "level1":
             col["level1"] = col.pop("lead")
+            ctx.finding("I012", f"{h.last.where}：“{h.titles.get(col['level1'], '')}”一列按内容读作一级指标", h.last)
+    if "level1" in col and "level2" not in col:
+        nxt = col["level1"] + 1
+        texts = [r.cells[nxt] if nxt < len(r.cells) else "" for r in data]
+        if nxt not in col.values() and _content_role(texts) == "level2":
+            col["level2"] = nxt
+            ctx.finding("I012", f"{h.last.where}：第{nxt + 1}列没有列标题，按内容读作二级指标", h.last)
     if "name" not in col and "level2" in col and col["level2"] + 1 < h.width \
             and col["level2"] + 1 not in col.values():
         col["name"] = col["level2"] + 1
@@ -627,6 +637,12 @@ def _read_points(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) ->
         ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points",
                     severity=None)
     rule_pts = parse_rule(ind.rule_text).points if ind.rule_text else None
+    if col_pts is None and rule_pts is None and "points" not in ctx.col:
+        m = _NAME_POINTS.match(halfwidth(ind.name))
+        if m:  # "资助人数（10分）": the points written into the name
+            ind.name, ind.weight = m.group(1).strip(), Decimal(m.group(2))
+            ctx.finding("I019", f"{row.where}：三级指标“{m.group(0)}”含分值，读作“{ind.name}”{_fmt(ind.weight)}分", row, "name")
+            return
     ind.points_column = col_pts
     ind.weight = col_pts if col_pts is not None else rule_pts
     if col_pts is not None and rule_pts is not None and col_pts != rule_pts:
