@@ -47,6 +47,7 @@ class Counts:
     real_errors: int = 0
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)
 
     def add(self, o: Counts) -> None:
         for k, v in vars(o).items():
@@ -171,6 +172,11 @@ def evaluate_file(path: Path, expected: dict) -> Counts:
                     real = True
             if real:
                 c.real_errors += 1
+                c.matches.append(f"{path.parent.name}/{path.name}: {f.code} {f.message[:70]}  ⇐  "
+                                 + "；".join(f"{d.get('expect_code') or '—'} {d.get('what', '')[:50]}" for d in defects
+                                            if (name is not None and _same(d.get('name'), name))
+                                            or (name is None and _table_level(d, got)
+                                                and (d.get('expect_code') == f.code or _topic(f.code, f.message, d)))))
             else:
                 c.notes.append(f"{path.parent.name}/{path.name}: 误报 {f.code} {f.message[:80]}")
         del names
@@ -209,6 +215,9 @@ def main(argv: list[str]) -> int:
         if verbose:
             for line in c.failures + c.notes:
                 print("    " + line)
+        if "--matches" in argv:
+            for line in c.matches:
+                print("    真缺陷 " + line)
     print()
     print(f"源文件 {len(results)} 个；读出表格 {_pct(total.tables_read, total.tables_expected)}")
     print(f"指标找到 {_pct(total.found, total.indicators)}；一级、二级指标都对 {_pct(total.levels_right, total.indicators)}")
