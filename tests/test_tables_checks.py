@@ -216,3 +216,20 @@ def test_score_unit_uses_the_default_policy_and_names_it():
     assert c.score is None  # qualitative: not computed by the default, it stays unscored
     off = score_unit(t, acts, Config(tables=TablesPolicy(default_scoring=False)))
     assert off.indicators[0].score is None
+
+
+def test_check_command_prints_kind_profile_and_policy(tmp_path: Path):
+    import subprocess
+    import sys
+
+    rows = [r[:] for r in GOOD_SELF]
+    rows[3][6] = "20"  # 自评得分虚高 by the default policy (16)
+    src = tmp_path / "自评.txt"
+    src.write_text(self_eval(rows), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "xlsxtools", "check", str(src)], capture_output=True, text=True,
+                       encoding="utf-8", timeout=120)
+    assert r.returncode == 1, r.stderr  # an error was found
+    out = r.stdout
+    assert "S001" in out and "I009" in out and "项目支出绩效自评表" in out
+    assert "检查规则（测试项目）：项目支出绩效自评表·2021指标体系" in out
+    assert "计分政策：无评分标准只有分值的指标按财预〔2020〕10号第十六条计分" in out

@@ -369,8 +369,6 @@ def _align(ctx: _Ctx, row: SourceRow) -> tuple[list[str], int]:
     for off in range(0, max(0, width - len(trimmed)) + 1):
         score = sum(_compat(role_at.get(off + j), t) for j, t in enumerate(trimmed))
         name_i = ctx.col.get("name")
-        if name_i is not None and name_i < off:
-            score -= 0  # the name is in a merged cell above: allowed but not preferred
         if name_i is not None and off <= name_i < off + len(trimmed) and not trimmed[name_i - off]:
             score -= 2
         if best is None or score > best:
@@ -634,8 +632,7 @@ def _read_points(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) ->
     raw = _cell(cells, ctx.col, "points")
     col_pts = _points(raw) if raw else None
     if raw and col_pts is None:
-        ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points",
-                    severity=None)
+        ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points")
     rule_pts = parse_rule(ind.rule_text).points if ind.rule_text else None
     if col_pts is None and rule_pts is None and "points" not in ctx.col:
         m = _NAME_POINTS.match(halfwidth(ind.name))
