@@ -478,6 +478,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             prev1 = word or prev1
         else:
             ind.level1 = prev1
+        filled = [w for w, raw in ((ind.level1, raw1), (prev2 if not raw2 else "", raw2)) if w and not raw]
         if raw2:
             base, _ = _strip_level_points(raw2)
             word = frameworks.level2_word(base)
@@ -487,6 +488,10 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             prev2 = ind.level2
         else:
             ind.level2 = prev2
+        if filled and "level1" in col:
+            what = "一级、二级指标" if len(filled) == 2 else ("一级指标" if not raw1 and ind.level1 else "二级指标")
+            ctx.finding("I001", f"{row.where}：{what}为空（合并单元格），按上一行读作“{'”“'.join(filled)}”", row,
+                        "level1" if not raw1 else "level2")
         if off:
             ctx.finding("I013", f"{row.where}：本行只有{len(row.nonempty)}个非空格（合并单元格在复制时丢失），"
                                 f"按内容对齐到第{off + 1}列起", row)
