@@ -411,3 +411,21 @@ def test_untitled_level_columns_under_a_spanned_title_and_points_in_names():
     assert [(i.level1, i.name, i.weight) for i in t.indicators] == [
         ("产出指标", "培训人数", Decimal(10)), ("满意度指标", "满意度", Decimal(5))]
     assert [f.row for f in codes(t, "I019")] == [2, 3] and [f.row for f in codes(t, "I007")] == [2, 3]
+
+
+def test_import_json_lists_every_table_with_kind_and_framework(tmp_path):
+    import json
+
+    second = PROJECT_SELF_EVAL.replace("乡村道路养护", "农村饮水安全")
+    src = tmp_path / "两个项目.txt"
+    src.write_text(PROJECT_SELF_EVAL + "\n" + second, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "xlsxtools", "import", str(src), "--json"], capture_output=True,
+                       text=True, encoding="utf-8", timeout=120)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [t["header"]["项目名称"] for t in data["tables"]] == ["乡村道路养护", "农村饮水安全"]
+    first = data["tables"][0]
+    assert (first["kind"], first["framework"]) == ("project_self_eval", "2021")
+    assert first["budget"]["executed"] == "180" and first["stated_total"] == {"points": "100", "score": "98"}
+    ind = first["indicators"][0]
+    assert (ind["actual"], ind["own_score"], ind["points_column"], ind["weight"]) == ("118公里", "20", 20.0, 20.0)

@@ -90,7 +90,10 @@ def interpret_any(rows: list, source: str | None) -> list[TargetTable]:
     from xlsxtools.importer.tables import read_tables
 
     if _template_form(rows):
-        table = interpret(rows, source)
+        try:
+            table = interpret(rows, source)
+        except UnreadableFile:
+            return read_tables(rows, source)
         from xlsxtools.frameworks import detect_framework
 
         # the template's form, read as before; a type column holding 定量/定性 instead of ≥ ≤, or
