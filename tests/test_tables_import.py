@@ -429,3 +429,22 @@ def test_import_json_lists_every_table_with_kind_and_framework(tmp_path):
     assert first["budget"]["executed"] == "180" and first["stated_total"] == {"points": "100", "score": "98"}
     ind = first["indicators"][0]
     assert (ind["actual"], ind["own_score"], ind["points_column"], ind["weight"]) == ("118公里", "20", 20.0, 20.0)
+
+
+def test_budget_block_below_the_grid_is_not_an_indicator():
+    text = "\n".join([
+        "部门整体支出绩效自评表（2022年度）",
+        T.join(["部门（单位）名称", "某某县文化馆"]),
+        T.join(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]),
+        T.join(["产出指标", "数量指标", "演出场次", "≥20场", "22场", "40", "40"]),
+        T.join(["效益指标", "社会效益指标", "群众参与", "明显", "明显", "40", "40"]),
+        T.join(["满意度指标", "服务对象满意度指标", "观众满意度", "≥90%", "93%", "10", "10"]),
+        T.join(["年度预算执行情况（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]),
+        T.join(["年度资金总额", "50", "50", "50", "10", "100%", "10"]),
+        T.join(["其中：财政拨款", "50", "50", "50", "", "", ""]),
+    ])
+    t = parse_text(text, "x")
+    assert [i.name for i in t.indicators] == ["演出场次", "群众参与", "观众满意度"]
+    skipped = " ".join(f.message for f in codes(t, "I010"))
+    assert "年度资金总额" in skipped and "其中：财政拨款" in skipped and "年度预算执行情况" in skipped
+    assert (t.budget.full_year, t.budget.executed, t.budget.points, t.budget.score) == ("50", "50", "10", "10")

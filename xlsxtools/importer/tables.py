@@ -400,6 +400,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
     ended = False
     placed: list[tuple[SourceRow, Indicator]] = []
     cur_project = cur_unit = ""
+    budget_head: SourceRow | None = None
     units: dict[str, str] = {}  # project → unit (a grid listing several projects)
     for row in body:
         if row.is_blank:
@@ -419,6 +420,15 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
                 prev1 = prev2 = prev1_raw = ""  # a new project: nothing fills down across it
             if cur_project:
                 units.setdefault(cur_project, cur_unit)
+        if table.budget is None:  # a 预算执行情况 block below the grid
+            if sum(1 for c in row.cells if c and vocab.BUDGET_TITLES.get(key(c))) >= 3:
+                budget_head = row
+            elif budget_head is not None and vocab.BUDGET_ROW_LABEL.search(first) and not vocab.TOTAL_ROW.match(first):
+                li = next(i for i, c in enumerate(row.cells) if c)
+                table.budget = _budget_values(budget_head, row, li)
+                ctx.finding("I016", f"{row.where}：读取预算执行情况（"
+                                    + "、".join(f"{_BUDGET_LABEL[f]} {v}" for f, v in table.budget.to_dict().items() if v)
+                                    + "）", row)
         what = _not_indicator(ctx, row, cells, first, ended)
         if what == "LEVELS":
             r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
@@ -561,6 +571,8 @@ def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ende
         elif nums:
             ctx.table.stated_total = {"points": nums[0], "score": nums[1] if len(nums) > 1 else ""}
         why = "合计/总分行"
+    elif vocab.FUNDS_ROW.match(first):
+        why = "资金或预算执行情况行"
     elif vocab.END_ROW.match(first) or vocab.END_ROW.match(name or "x"):
         why = "表格下方的说明、结论或签字行"
         if re.match(r"^(?:自评)?等级", first) and len(row.nonempty) > 1:

@@ -125,6 +125,10 @@ END_ROW = re.compile(
     r".{0,12}(?:审核|审批|审查)意见|财政部门|主管部门意见|(?:业务股室|绩效股|单位|财务)?(?:审核|负责人)|"
     r"填表人|填报人|联系人|联系电话|填表日期|填报日期|日期|单位负责人|财务负责人|签字|签章|盖章|.{0,20}(?:盖章|签章|签字)|"
     r"(?:填表)?说明|注\s*\d*\s*[:：、.]|备注\s*[:：]|自评等级|等级|年度总体目标|总体目标完成情况)")
+#: Rows of a funds / budget block met inside or below the grid (never indicators).
+FUNDS_ROW = re.compile(r"^(?:年度)?资金总额|^其中\s*[:：]\s*(?:本年|当年|上年)?(?:财政|一般公共|政府性|国有资本|自有|其他|"
+                       r"事业|经营|上级|中央|省级|市级|县级|区级|专项|预算)|^上年结转|^其他资金|^(?:当年|本年)?财政拨款|^预算执行情况|"
+                       r"^年初预算|^全年预算|^项目资金|^年度预算")
 #: Rows that carry the table's own totals.
 TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|总\s*分|分值合计|得分合计|指标合计|总得分|自评总分|综合得分)")
 #: After one of these the grid has ended (only a new header starts another).
