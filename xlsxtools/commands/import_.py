@@ -60,6 +60,13 @@ def command(src: Path, out: Path | None, as_json: bool) -> None:
         return
     for n, t in enumerate(tables):
         _print_summary(t, src, out if n == 0 else None, last=n == len(tables) - 1)
+    if out is not None:
+        click.echo(f"已写出单位工作簿：{out}")
+        if len(tables) > 1:
+            first = tables[0].header.get("项目名称") or tables[0].unit.name
+            click.echo(f"注意：文件中有 {len(tables)} 张表，-o 只写出了第一张（{first}）。")
+    else:
+        click.echo("未写出任何文件（用 -o 文件名 写出单位工作簿，或用 --json 输出 JSON）。")
 
 
 def _print_summary(table, src: Path, out: Path | None, last: bool = True) -> None:  # table: TargetTable
@@ -110,11 +117,6 @@ def _print_summary(table, src: Path, out: Path | None, last: bool = True) -> Non
         console.print(findings)
     if not last:
         console.print()
-        return
-    if out is not None:
-        console.print(f"已写出单位工作簿：{out}")
-    else:
-        console.print("未写出任何文件（用 -o 文件名 写出单位工作簿，或用 --json 输出 JSON）。")
 
 
 def _num(value: Decimal | None) -> str:
