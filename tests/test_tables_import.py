@@ -448,3 +448,16 @@ def test_budget_block_below_the_grid_is_not_an_indicator():
     skipped = " ".join(f.message for f in codes(t, "I010"))
     assert "年度资金总额" in skipped and "其中：财政拨款" in skipped and "年度预算执行情况" in skipped
     assert (t.budget.full_year, t.budget.executed, t.budget.points, t.budget.score) == ("50", "50", "10", "10")
+
+
+def test_one_synonym_table_without_contradictions():
+    from collections import Counter
+
+    from xlsxtools.importer import interpret, vocab
+    from xlsxtools.normalize import key
+
+    seen = Counter(k for titles in vocab.COLUMN_SYNONYMS.values() for k in {key(t) for t in titles})
+    assert [k for k, n in seen.items() if n > 1] == []  # a title means one role (or is listed as ambiguous)
+    # the template-form interpreter reads its columns' synonyms from the same table
+    assert interpret._GRID_TITLES[key("绩效标准")][0] == "target"
+    assert interpret._GRID_TITLES[key("度量单位")][0] == "unit"
