@@ -648,7 +648,7 @@ def _read_points(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) ->
 
     raw = _cell(cells, ctx.col, "points")
     col_pts = _points(raw) if raw else None
-    if raw and col_pts is None:
+    if raw and col_pts is None and raw.strip() not in _EMPTY:
         ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points")
     rule_pts = parse_rule(ind.rule_text).points if ind.rule_text else None
     if col_pts is None and rule_pts is None and "points" not in ctx.col:
