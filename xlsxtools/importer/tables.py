@@ -14,7 +14,9 @@ indicator grid (a file with several projects yields several tables):
    drops merged cells) aligned by content; rows that are not indicators (合计, 总分, 评价结论,
    说明, signatures, empty form rows) are skipped with a finding naming them.
 
-Every repair is a finding (I009–I029, R011); nothing is dropped silently.
+Every repair is a finding (I001, I003, I004, I006, I007, I009–I019); a points column that contradicts
+the rule text is R011 and a level 1 that belongs to no framework is H007 (read by its level 2);
+nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -386,7 +388,9 @@ def _points(text: str) -> Decimal | None:
     return Decimal(m.group(1)) if m else None
 
 
-def read_table(rows: list[SourceRow], source: str | None, header_at: int, header_n: int) -> TargetTable:
+def read_table(rows: list[SourceRow], source: str | None, header_at: int, header_n: int) -> list[TargetTable]:
+    """One table's rows (header at ``header_at``, ``header_n`` rows) → its table, or one table per
+    project when the grid lists several projects in a 项目名称 column."""
     table = TargetTable(source=source)
     header = _build_header(rows[header_at:header_at + header_n])
     ctx = _Ctx(table, header)
