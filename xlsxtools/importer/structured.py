@@ -206,7 +206,7 @@ def convert_legacy(path: Path, workdir: Path) -> Path:
     src = workdir / ("source" + suffix)
     shutil.copyfile(path, src)  # the source is never touched; LibreOffice works on a copy
     profile = workdir / "profile"
-    cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
+    cmd = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--convert-to", target,
            "--outdir", str(workdir), str(src)]
     try:
         subprocess.run(cmd, capture_output=True, timeout=SOFFICE_TIMEOUT, check=False)
