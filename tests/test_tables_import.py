@@ -461,3 +461,16 @@ def test_one_synonym_table_without_contradictions():
     # the template-form interpreter reads its columns' synonyms from the same table
     assert interpret._GRID_TITLES[key("绩效标准")][0] == "target"
     assert interpret._GRID_TITLES[key("度量单位")][0] == "unit"
+
+
+def test_mht_single_file_web_page(tmp_path):
+    import quopri
+
+    body = quopri.encodestring(HTML.encode("utf-8")).decode("ascii")
+    mht = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n\r\n--B\r\n"
+           "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+           f"{body}\r\n--B--\r\n")
+    p = tmp_path / "page.mht"
+    p.write_text(mht, encoding="ascii")
+    (t,) = import_tables(p)
+    assert [i.name for i in t.indicators] == ["改造学校数", "完工时间", "师生满意度"]

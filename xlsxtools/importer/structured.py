@@ -23,7 +23,7 @@ from xlsxtools.errors import UnreadableFile
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.textfile import decode_text, read_bytes
 
-HTML_SUFFIXES = (".html", ".htm", ".mht", ".xhtml")
+HTML_SUFFIXES = (".html", ".htm", ".mht", ".mhtml", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 LEGACY_SUFFIXES = {".doc": "docx", ".wps": "docx", ".et": "xlsx", ".rtf": "docx", ".odt": "docx"}
 LEGACY_LABEL = {".doc": "Word 97-2003 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".et": "WPS 表格（.et）",
@@ -99,10 +99,30 @@ def _owner_table(el: Any) -> Any:
     return node
 
 
+def _mht_html(data: bytes, path: Path) -> str:
+    """The HTML part of a saved "single file web page" (.mht: MIME multipart, quoted-printable)."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            try:
+                return part.get_content()
+            except (LookupError, ValueError):
+                payload = part.get_payload(decode=True) or b""
+                return decode_text(payload, str(path))
+    raise UnreadableFile("网页存档（.mht）中没有 HTML 内容", file=str(path))
+
+
 def read_html(path: Path) -> list[SourceRow]:
     import lxml.html
 
-    text = decode_text(read_bytes(path), str(path))
+    data = read_bytes(path)
+    if path.suffix.lower() in (".mht", ".mhtml") or data.lstrip()[:40].lower().startswith((b"mime-version", b"from:")):
+        text = _mht_html(data, path)
+    else:
+        text = decode_text(data, str(path))
     try:
         doc = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError / ValueError on empty or broken input
