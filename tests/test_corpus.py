@@ -54,3 +54,46 @@ def test_no_row_wrongly_taken_as_indicator(total):
 
 def test_every_error_is_a_real_defect(total):
     assert total.errors == total.real_errors, "\n".join(n for n in total.notes if "误报" in n)
+
+
+def _summary(tables):
+    return [[(i.level1, i.level2, i.name, i.weight, i.target) for i in t.indicators] for t in tables]
+
+
+@pytest.mark.parametrize("src", sorted(CORPUS.glob("*/source.tsv")), ids=lambda p: p.parent.name)
+def test_same_table_in_other_forms_reads_the_same(src, tmp_path):
+    """A pasted table rebuilt as a markdown pipe table (and, when its rows kept every cell, as a Word
+    table and a web page) reads the same."""
+    import docx
+
+    from xlsxtools.importer import import_tables
+    from xlsxtools.importer.readers import read_text_file
+
+    want = _summary(import_tables(src))
+    rows = [r.cells for r in read_text_file(src)]
+    md = tmp_path / "t.md"
+    def esc(c: str) -> str:
+        return c.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+
+    md.write_text("\n".join("| " + " | ".join(esc(c) for c in r) + " |" for r in rows),
+                  encoding="utf-8")
+    assert _summary(import_tables(md)) == want
+    width = max(len(r) for r in rows)
+    if any(0 < len(r) < width and len([c for c in r if c]) > 1 for r in rows):
+        return  # a copy that dropped merged cells: as a Word grid it would be another (shifted) table
+    d = docx.Document()
+    tab = d.add_table(rows=len(rows), cols=width)
+    for r, cells in enumerate(rows):
+        for c, v in enumerate(cells):
+            if v:
+                tab.cell(r, c).text = v
+    p = tmp_path / "t.docx"
+    d.save(str(p))
+    assert _summary(import_tables(p)) == want
+    from html import escape
+
+    page = tmp_path / "t.html"
+    page.write_text("<html><body><table>" + "".join(
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>",
+        encoding="utf-8")
+    assert _summary(import_tables(page)) == want

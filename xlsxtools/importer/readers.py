@@ -70,8 +70,8 @@ def _split_markdown(line: str) -> list[str] | None:
     out = []
     for c in cells:
         c = _MD_BREAK.sub("\n", c.strip())
+        c = re.sub(r"(?<!\\)\*\*", "", c)  # bold markers that converters put on header cells (not \*\*)
         c = _MD_ESCAPE.sub(r"\1", c)
-        c = c.replace("**", "")  # bold markers that converters put on header cells
         out.append(cell_text(c))
     return out
 
