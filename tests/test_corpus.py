@@ -63,7 +63,7 @@ def _summary(tables):
 @pytest.mark.parametrize("src", sorted(CORPUS.glob("*/source.tsv")), ids=lambda p: p.parent.name)
 def test_same_table_in_other_forms_reads_the_same(src, tmp_path):
     """A pasted table rebuilt as a markdown pipe table (and, when its rows kept every cell, as a Word
-    table and a web page) reads the same."""
+    table, a web page and a workbook) reads the same."""
     import docx
 
     from xlsxtools.importer import import_tables
@@ -97,3 +97,11 @@ def test_same_table_in_other_forms_reads_the_same(src, tmp_path):
         "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table></body></html>",
         encoding="utf-8")
     assert _summary(import_tables(page)) == want
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append([c or None for c in r])
+    book = tmp_path / "t.xlsx"
+    wb.save(book)
+    assert _summary(import_tables(book)) == want
