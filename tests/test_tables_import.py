@@ -474,3 +474,19 @@ def test_mht_single_file_web_page(tmp_path):
     p.write_text(mht, encoding="ascii")
     (t,) = import_tables(p)
     assert [i.name for i in t.indicators] == ["改造学校数", "完工时间", "师生满意度"]
+
+
+def test_section_rows_carry_the_level_and_a_declared_subtotal():
+    t = parse_text("\n".join([
+        "部门整体支出绩效目标表",
+        T.join(["序号", "三级指标", "指标值", "分值"]),
+        "一、产出指标（50分）",
+        T.join(["1", "培训人数", "≥50人", "40"]),
+        T.join(["2", "按时完成", "2024年底前", "10"]),
+        "二、效益指标（30分）",
+        T.join(["3", "技能提升", "明显", "30"]),
+    ]), "x")
+    assert [(i.level1, i.name) for i in t.indicators] == [
+        ("产出指标", "培训人数"), ("产出指标", "按时完成"), ("效益指标", "技能提升")]
+    assert t.declared_subtotals == {"产出指标": Decimal(50), "效益指标": Decimal(30)}
+    assert [f.row for f in codes(t, "I010")] == [3, 6]

@@ -89,6 +89,20 @@ def _placeholder(name: str) -> bool:
     return bool(m) and m.group(1).strip() in _EMPTY
 
 
+_SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])\s*")
+
+
+def _section_level(text: str) -> tuple[str, str, Decimal | None] | None:
+    """A full-width section row "一、产出指标（50分）" / "（一）数量指标" → ("level1" | "level2", word, points)."""
+    t = _SECTION_NUMBER.sub("", halfwidth(text))
+    base, pts = _strip_level_points(t)
+    w1 = frameworks.level1_word(base)
+    if w1:
+        return "level1", w1, pts
+    w2 = frameworks.level2_word(base)
+    return ("level2", w2, None) if w2 else None
+
+
 def _is_direction(text: str) -> str | None:
     return vocab.DIRECTION_WORDS.get(key(text)) if text else None
 
@@ -434,6 +448,15 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
                                     + "、".join(f"{_BUDGET_LABEL[f]} {v}" for f, v in table.budget.to_dict().items() if v)
                                     + "）", row)
         what = _not_indicator(ctx, row, cells, first, ended)
+        if what == "SECTION":
+            kind, word, _ = _section_level(row.nonempty[0])
+            if kind == "level1":
+                if word != prev1:
+                    prev2 = ""
+                prev1 = prev1_raw = word
+            else:
+                prev2 = word
+            continue
         if what == "LEVELS":
             r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
             if r1:
@@ -583,6 +606,13 @@ def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ende
             ctx.table.own_grade = row.nonempty[1]
     elif ended:
         why = "表格已结束（在评价结论/说明之后）"
+    elif len(row.nonempty) == 1 and _section_level(row.nonempty[0]):
+        kind, word, pts = _section_level(row.nonempty[0])
+        if kind == "level1" and pts is not None:
+            ctx.table.declared_subtotals[word] = pts
+        ctx.finding("I010", f"{row.where}：“{short}”是分节标题，作为下面各行的{'一级' if kind == 'level1' else '二级'}指标"
+                            f"“{word}”读取，不是指标", row)
+        return "SECTION"
     elif _is_title(row) or (len(row.nonempty) == 1 and not name and not (l1 or l2)):
         why = "表格外的文字"
     elif name and _placeholder(name) and not any(
