@@ -490,3 +490,16 @@ def test_section_rows_carry_the_level_and_a_declared_subtotal():
         ("产出指标", "培训人数"), ("产出指标", "按时完成"), ("效益指标", "技能提升")]
     assert t.declared_subtotals == {"产出指标": Decimal(50), "效益指标": Decimal(30)}
     assert [f.row for f in codes(t, "I010")] == [3, 6]
+
+
+def test_unknown_titles_read_by_their_values():
+    t = parse_text("\n".join([
+        "项目支出绩效目标表",
+        T.join(["一级指标", "二级指标", "三级指标", "年度预期", "赋值"]),
+        T.join(["产出指标", "数量指标", "培训人数", "≥50人", "50"]),
+        T.join(["", "质量指标", "合格率", "≥95%", "30"]),
+        T.join(["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "20"]),
+    ]), "x")
+    assert [(i.target, i.unit, i.weight) for i in t.indicators] == [
+        ("50", "人", Decimal(50)), ("95", "%", Decimal(30)), ("90", "%", Decimal(20))]
+    assert len([f for f in codes(t, "I012") if "不在词表中" in f.message]) == 2

@@ -155,7 +155,8 @@ def _is_header(row: SourceRow) -> bool:
     flat = {r for rs in roles.values() for r in rs}
     has_name = bool(flat & {"name", "level1", "level2", "lead"})
     has_value = bool(flat & {"target", "type", "points", "actual", "rule_text", "unit", "own_score"})
-    return len(roles) >= 3 and has_name and has_value
+    levels = {"level1", "level2", "name"} <= flat  # 一级/二级/三级 titled, the value columns by content
+    return len(roles) >= 3 and has_name and (has_value or levels)
 
 
 def _build_header(rows: list[SourceRow]) -> Header:
@@ -267,6 +268,25 @@ def _content_role(texts: list[str]) -> str | None:
     return None
 
 
+def _has_sign_or_unit(text: str) -> bool:
+    sv = split_value(text)
+    return bool(sv and (sv[0] or sv[2]))
+
+
+def _value_role(texts: list[str], col: dict[str, int]) -> str | None:
+    """A column the header leaves unknown, by its values: targets ("≥50个", "100%", "≤5批次") when the
+    table has no target column; points (plain numbers adding up to 90 or 100) when it has none."""
+    ne = [t for t in texts if t and t.strip() not in _EMPTY]
+    if len(ne) < 3:
+        return None
+    if "target" not in col and sum(1 for t in ne if _has_sign_or_unit(t)) >= 0.6 * len(ne):
+        return "target"
+    nums = [_points(t) for t in ne]
+    if "points" not in col and all(n is not None for n in nums) and sum(nums) in (90, 100):
+        return "points"
+    return None
+
+
 def _strip_level_points(text: str) -> tuple[str, Decimal | None]:
     m = _LEVEL_POINTS.match(halfwidth(text))
     if m and (frameworks.level1_word(m.group("base")) or frameworks.level2_word(m.group("base"))):
@@ -301,14 +321,17 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
         canonical = vocab.COLUMN_SYNONYMS.get(role, (_ROLE_LABEL.get(role, role),))[0]
         if key(title) != key(canonical) and role not in ("lead",):
             ctx.finding("I004", f"{h.last.where}：列标题“{title}”按“{canonical}”识别", h.last)
-    # unnamed columns with telling content
+    # unnamed (or unknown-titled) columns with telling content
     for i in range(h.width):
         if i in h.roles:
             continue
-        content = _content_role([r.cells[i] if i < len(r.cells) else "" for r in data])
+        texts = [r.cells[i] if i < len(r.cells) else "" for r in data]
+        content = _content_role(texts) or _value_role(texts, col)
         if content and content not in col:
             col[content] = i
-            ctx.finding("I012", f"{h.last.where}：第{i + 1}列没有列标题，按内容读作“{_ROLE_LABEL[content]}”", h.last)
+            title = h.last.cells[i] if i < len(h.last.cells) and h.last.cells[i] else ""
+            what = f"列标题“{title}”不在词表中" if title else "没有列标题"
+            ctx.finding("I012", f"{h.last.where}：第{i + 1}列{what}，按内容读作“{_ROLE_LABEL[content]}”", h.last)
     # a level column the header calls 绩效指标 (the leading merged title over 一级指标)
     if "level1" not in col and "lead" in col:
         content = _content_role([r.cells[col["lead"]] if col["lead"] < len(r.cells) else "" for r in data])
