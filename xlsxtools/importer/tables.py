@@ -638,6 +638,8 @@ def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ende
         return "SECTION"
     elif _is_title(row) or (len(row.nonempty) == 1 and not name and not (l1 or l2)):
         why = "表格外的文字"
+    elif all(vocab.column_role(c) for c in row.nonempty):
+        why = "只有列标题文字"
     elif name and _placeholder(name) and not any(
             _cell(cells, col, r).strip() not in _EMPTY for r in ("target", "points", "actual", "own_score")):
         why = "空白的填表示例行"
@@ -780,6 +782,8 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     used.add(n + 1)
                 if value and _HEADER_NAME[fld] not in table.header:
                     table.header[_HEADER_NAME[fld]] = value
+                elif not value:
+                    ctx.finding("I010", f"{row.where}：栏目“{lab}”没有填写内容", row)
                 i = j
                 continue
             i += 1
@@ -940,23 +944,35 @@ def _merge_cells(a: list[str], b: list[str]) -> list[str]:
 
 
 def read_tables(rows: list[SourceRow], source: str | None) -> list[TargetTable]:
-    """Every indicator grid of a file → one table each (see the module docstring)."""
+    """Every indicator grid of a file → one table each (see the module docstring). A part of the
+    file that holds no readable grid is reported row by row (I010) on the first table."""
     tables: list[TargetTable] = []
-    skipped: list[str] = []
-    chunks = segment(rows)
-    for chunk in chunks:
+    skipped: list[tuple[list[SourceRow], str]] = []
+    first_error: UnreadableFile | None = None
+    for chunk in segment(rows):
         at = find_header(chunk)
         if at is None:
             if any(not r.is_blank for r in chunk):
-                skipped.append(describe_found(chunk))
+                skipped.append((chunk, "没有指标表格的列标题"))
             continue
-        tables.extend(read_table(chunk, source, *at))
+        try:
+            tables.extend(read_table(chunk, source, *at))
+        except UnreadableFile as exc:
+            first_error = first_error or exc
+            skipped.append((chunk, "列标题下没有指标行"))
     if not tables:
+        if first_error is not None:
+            raise first_error
         raise UnreadableFile(_cannot_place(rows, describe_found(rows)), file=source)
     if len(tables) > 1:
         names = "、".join(f"“{t.header.get('项目名称') or t.unit.name or '（未命名）'}”" for t in tables)
         for t in tables:
             t.findings.insert(0, codes.finding("I017", f"文件中有 {len(tables)} 张表（{names}），分别读取", None))
-    for s in skipped:
-        tables[0].findings.append(codes.finding("I010", f"文件中有一段不是指标表格，已跳过：{s}", None))
+    for chunk, why in skipped:
+        for r in chunk:
+            if not r.is_blank:
+                text = "｜".join(r.nonempty)
+                tables[0].findings.append(codes.finding(
+                    "I010", f"{r.where}：“{text if len(text) <= 40 else text[:39] + '…'}”不在任何指标表格中"
+                            f"（这一段{why}），已跳过", r.origin()))
     return tables
