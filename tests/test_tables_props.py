@@ -1,5 +1,6 @@
 """Property: any grid of cells — titles, level words, values, junk, in any order and shape — is
-either read or refused with a clear UnreadableFile, never a crash (issue 11, bad input)."""
+either read or refused with a clear UnreadableFile, never a crash (issue 11, bad input); and every
+row under a grid header is an indicator or named by a finding (nothing dropped silently)."""
 
 from __future__ import annotations
 
@@ -53,9 +54,13 @@ def test_any_body_under_a_header_is_read_or_refused(header, body, structured):
     # nothing dropped silently: every non-blank body row is an indicator or named by a finding
     seen = {i.origin.row for t in tables for i in t.indicators}
     named = {f.row for t in tables for f in t.findings if f.row is not None}
-    from xlsxtools.importer.vocab import column_role
+    from xlsxtools.importer.tables import find_header, segment
 
-    for r in rows[1:]:
-        if r.is_blank or all(column_role(c) for c in r.nonempty):
-            continue  # column titles only: read as (part of) the header of what follows
-        assert r.row in seen or r.row in named, r.cells
+    body = []  # the rows under each grid header (the header block above a grid is read best-effort)
+    for chunk in segment(rows):
+        at = find_header(chunk)
+        if at is not None:
+            body += chunk[at[0] + at[1]:]
+    for r in body:
+        if not r.is_blank:
+            assert r.row in seen or r.row in named, r.cells

@@ -784,6 +784,9 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     table.header[_HEADER_NAME[fld]] = value
                 elif not value:
                     ctx.finding("I010", f"{row.where}：栏目“{lab}”没有填写内容", row)
+                elif table.header[_HEADER_NAME[fld]] != value:
+                    ctx.finding("I010", f"{row.where}：栏目“{lab}”再次出现，“{value}”未读取"
+                                        f"（已读取“{table.header[_HEADER_NAME[fld]]}”）", row)
                 i = j
                 continue
             i += 1
@@ -933,7 +936,7 @@ def subheader_role(text: str) -> tuple[str, ...]:
 
 def _is_subheader(row: SourceRow) -> bool:
     ne = row.nonempty
-    return bool(ne) and sum(1 for c in ne if vocab.column_role(c)) >= max(2, len(ne) - 1)
+    return len(ne) >= 2 and all(vocab.column_role(c) for c in ne)
 
 
 def _merge_cells(a: list[str], b: list[str]) -> list[str]:
