@@ -503,3 +503,22 @@ def test_unknown_titles_read_by_their_values():
     assert [(i.target, i.unit, i.weight) for i in t.indicators] == [
         ("50", "人", Decimal(50)), ("95", "%", Decimal(30)), ("90", "%", Decimal(20))]
     assert len([f for f in codes(t, "I012") if "不在词表中" in f.message]) == 2
+
+
+def test_value_split_bad_points_budget_and_unknown_level1_findings():
+    (t,) = parse_text_tables(PROJECT_SELF_EVAL.replace(T.join(["可持续影响指标", "道路使用年限", "≥5年", "5年", "10"]),
+                                                       T.join(["可持续影响指标", "道路使用年限", "≥5年", "5年", "十"])), "x")
+    i014 = {f.row: f.message for f in codes(t, "I014")}
+    assert "“≥120公里”拆出数值“120”和符号“≥”、计量单位“公里”" in i014[11]
+    (i015,) = codes(t, "I015")
+    assert i015.row == 15 and "“十”不是数字" in i015.message and str(i015.severity) == "warning"
+    assert [f.row for f in codes(t, "I016")] == [6]
+    text = "\n".join([
+        T.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        T.join(["项目决策", "数量指标", "宣传次数", "≥2次"]),
+        T.join(["", "质量指标", "创建质量", "合格"]),
+    ])
+    t = parse_text(text, "x")
+    assert [i.level1 for i in t.indicators] == ["产出指标", "产出指标"]
+    (h007,) = codes(t, "H007")
+    assert h007.row == 2 and "项目决策" in h007.message and str(h007.severity) == "error"
