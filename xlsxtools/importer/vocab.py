@@ -41,7 +41,8 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "reason": ("偏差原因分析及改进措施", "未完成原因分析", "偏差原因分析", "原因分析及改进措施", "偏差原因",
                "未完成原因和改进措施", "偏差原因分析及改进措施说明", "未完成原因分析及改进措施", "偏差原因及改进措施",
                "偏差原因分析和改进措施", "原因分析", "偏差情况说明", "偏差度", "完成目标可能性", "原因说明",
-               "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他", "确定能", "有可能", "完全不可能"),
+               "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他", "确定能", "有可能", "完全不可能",
+               "完成可能性", "完成目标可能性及原因", "预计完成情况说明"),
     "remark": ("备注", "说明"),
     # a list of several projects in one grid (项目名称 / 单位名称 as columns; each project a table)
     "project": ("项目名称",),
@@ -53,7 +54,7 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
 AMBIGUOUS_TITLES: dict[str, tuple[str, ...]] = {key("指标性质"): ("direction", "type"), key("单位"): ("unit_name", "unit")}
 #: Titles matched by a pattern (the month varies).
 COLUMN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^1[-－—~～至到]\d{1,2}月(?:执行|完成)(?:情况|数|值)?$"), "progress"),
+    (re.compile(r"^(?:20\d{2}年)?1[-－—~～至到]\d{1,2}月(?:份)?(?:实际|累计)?(?:执行|完成)(?:情况|数|值|进度)?$"), "progress"),
     (re.compile(r"^(?:截至|截止)\d{0,2}月?.*(?:完成|执行)"), "progress"),
 )
 
