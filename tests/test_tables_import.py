@@ -522,3 +522,15 @@ def test_value_split_bad_points_budget_and_unknown_level1_findings():
     assert [i.level1 for i in t.indicators] == ["产出指标", "产出指标"]
     (h007,) = codes(t, "H007")
     assert h007.row == 2 and "项目决策" in h007.message and str(h007.severity) == "error"
+
+
+@pytest.mark.parametrize("cell, parts", [
+    ("≥50个", ("≥", "50", "个")), ("100%", ("", "100", "%")), ("2km", ("", "2", "km")),
+    ("≤5批次", ("≤", "5", "批次")), ("95%以上", ("≥", "95", "%")), ("5天以内", ("≤", "5", "天")),
+    ("1000元/人", ("", "1000", "元/人")), ("大于等于 1,200 人", ("≥", "1200", "人")),
+    ("2023年", None), ("9月前", None), ("11月底", None), ("优良", None), ("效果明显", None),
+])
+def test_value_cells_split_into_operator_number_unit(cell, parts):
+    from xlsxtools.importer.tables import split_value
+
+    assert split_value(cell) == parts

@@ -39,7 +39,7 @@ _OPERATOR = (r"(大于或等于|小于或等于|大于等于|小于等于|不低
              r"大于|小于|等于|高于|低于|＞|＜|>|<|=|＝)")
 _VALUE = re.compile(r"^" + _OPERATOR + r"?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(%|[^\d\s，,。；;]{1,6})?$")
 _NAME_POINTS = re.compile(r"^(.+?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
-_DATE_END = re.compile(r".*(?:前|底|后|内|止|初|中旬|上旬|下旬)$")
+_DATE_END = re.compile(r".*(?:前|底|后|止|初|中旬|上旬|下旬)$|^(?:年|月|日)内$")
 _NUM_ONLY = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 _POINTS_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:分|%)?$")
 _ONLY_POINTS = re.compile(r"^[(（]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]?$")
@@ -71,6 +71,10 @@ def split_value(text: str) -> tuple[str, str, str] | None:
     op = normalize_type(m.group(1)) or "" if m.group(1) else ""
     num = m.group(2).replace(",", "").replace("，", "")
     unit = (m.group(3) or "").strip()
+    suffix = re.search(r"(?:及|或)?(以上|以下|以内)$", unit)
+    if suffix:  # "95%以上", "5天以内": the operator written after the number
+        op = op or ("≥" if suffix.group(1) == "以上" else "≤")
+        unit = unit[: suffix.start()].strip()
     if _DATE_END.match(unit) or (unit in ("年", "年度") and len(num) == 4) or (
             unit in ("月", "日", "号", "月份") and not op):
         return None  # "9月前", "2023年", "11月底", "10月": a deadline or a date, not a number with a unit
