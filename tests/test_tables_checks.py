@@ -233,3 +233,12 @@ def test_check_command_prints_kind_profile_and_policy(tmp_path: Path):
     assert "S001" in out and "I009" in out and "项目支出绩效自评表" in out
     assert "检查规则（测试项目）：项目支出绩效自评表·2021指标体系" in out
     assert "计分政策：无评分标准只有分值的指标按财预〔2020〕10号第十六条计分" in out
+
+
+def test_cost_without_sign_is_smaller_is_better_and_unknown_rule_phrasing_is_a_warning():
+    rows = [r[:] for r in GOOD_SELF]
+    rows[0][3], rows[0][4] = "100元", "80元"  # no sign: a cost under its target meets it (full 10)
+    rows[1][7] = "按实际情况综合打分"  # a phrasing the parser does not know: not the table's defect
+    t = parse_text(self_eval(rows), "x")
+    assert not found(t, "S001") and not found(t, "S003")
+    assert [str(f.severity) for f in found(t, "R002")] == ["warning"]

@@ -148,6 +148,15 @@ class Indicator:
 
         return self.type == QUAL_TYPE
 
+    @property
+    def smaller_is_better(self) -> bool:
+        """A ≤/< target, a 反向 indicator, or (no sign, no direction stated) a cost indicator."""
+        if self.type in ("≤", "<") or self.direction == "反向":
+            return True
+        if self.type in ("≥", ">", "=") or self.direction in ("正向", "中性"):
+            return False
+        return "成本" in self.level2 or self.level1 == "成本指标"
+
     def to_dict(self) -> dict[str, Any]:
         from xlsxtools.normalize import parse_number
 

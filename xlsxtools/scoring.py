@@ -448,7 +448,7 @@ def score_unit(table: TargetTable, actuals: Actuals | None, config: Config) -> U
         row_findings: list[Finding] = []
         default = _default_rule(ind, parsed, config)
         if default is not None:  # points but no rule text: the national default (issue 11), named
-            type_ = ind.type if ind.type in layout.QUANT_TYPES else ("≤" if ind.direction == "反向" else "≥")
+            type_ = ind.type if ind.type in layout.QUANT_TYPES else ("≤" if ind.smaller_is_better else "≥")
             score = score_indicator(default, type_, ind.target, value,
                                     percent_format=bool(entry and entry.percent_format), unit=ind.unit, step_mode=mode)
             score.explanation = f"{score.explanation}（{DEFAULT_POLICY_NAME}）"

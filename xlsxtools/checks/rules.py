@@ -9,7 +9,7 @@ from xlsxtools.checks.common import fmt, parsed_rule, read_rows, read_target
 from xlsxtools.checks.registry import register
 from xlsxtools.codes import finding
 from xlsxtools.config import Config
-from xlsxtools.model import Actuals, Finding, TargetTable
+from xlsxtools.model import Actuals, Finding, Severity, TargetTable
 from xlsxtools.normalize import clean
 
 
@@ -44,8 +44,10 @@ def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -
                           row.origin, "rule_text")
         if pr.rule is None:
             why = "；".join(p for p in pr.problems if "分值" not in p) or "不符合任何已知的规则写法"
+            # another form's phrasing the parser does not know is not a defect of that table: a warning
+            other_form = table.columns is not None
             yield finding("R002", f"{row.label}的评（扣）分标准无法识别（{why}）。已知的写法有：{_shapes()}",
-                          row.origin, "rule_text")
+                          row.origin, "rule_text", severity=Severity.WARNING if other_form else None)
         if pr.points is None and row.ind.points_column is None:
             yield finding("R003", f"{row.label}的评（扣）分标准中没有分值：请写明分值，如“得10分”“得满分2分”。",
                           row.origin, "rule_text")

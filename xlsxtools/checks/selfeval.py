@@ -79,7 +79,7 @@ def default_score(ind: Indicator) -> tuple[Decimal | None, str]:
         return None, "时间指标的期限和完成时间无法比较"
     t, a = _num(ind.target), _num(ind.actual)
     if t is not None and a is not None:
-        reverse = ind.type in ("≤", "<") or ind.direction == "反向"
+        reverse = ind.smaller_is_better
         if reverse:
             ratio = Decimal(1) if a <= t else (t / a if a else Decimal(0))
         else:
