@@ -249,9 +249,15 @@ def test_text_without_a_grid(tmp_path):
 
 
 def test_unsupported_extension(tmp_path):
+    p = tmp_path / "table.pptx"  # .pdf is read since issue 11 (ruled tables through pdfplumber)
+    p.write_bytes(b"PK")
+    _raises(p, "不支持", ".pptx")
+
+
+def test_broken_pdf_names_the_file(tmp_path):
     p = tmp_path / "table.pdf"
     p.write_bytes(b"%PDF-1.4")
-    _raises(p, "不支持", ".pdf")
+    _raises(p, "无法打开 PDF")
 
 
 def test_letters_helper_matches_layout():

@@ -5,7 +5,7 @@ a code from here, so `--select/--ignore`, the docs and the report sheets agree. 
 rule codes, a code is never reused for another meaning; retire it instead.
 
 Prefixes: I import repairs · H hierarchy · V values · R rules · T totals · M header/footer ·
-A actuals · W workbook/template · C consolidation.
+A actuals · W workbook/template · C consolidation · S self-evaluation (a 自评表's own scores).
 """
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ _CODES: tuple[Code, ...] = (
     Code("I006", I_, "已规范化符号或数字", "A value was normalised (>= → ≥, full-width digits, stray spaces or line breaks)."),
     Code("I007", I_, "已根据二级指标推断一级指标", "Level 1 was missing or wrong and was inferred from the level-2 vocabulary."),
     Code("I008", I_, "已跳过非指标行", "A line outside the indicator grid (title, notes, blank) was skipped."),
+    Code("I009", I_, "已识别表格类型和指标体系", "The table kind (目标表/自评表/监控表, 部门/项目), its indicator framework (2021/2015/2013) and the check profile applied."),
+    Code("I010", I_, "已跳过非指标行（已注明）", "A row that is not an indicator (合计, 总分, 评价结论, 说明, signatures, empty form rows, level-only rows) was skipped; the message names it."),
+    Code("I011", I_, "已按内容确定列的含义", "An ambiguous column title (指标性质: direction or operator) was resolved by the column's content."),
+    Code("I012", I_, "已按内容识别无标题的列", "A column without a usable title was given its role by content (operators, direction words, level words)."),
+    Code("I013", I_, "已按内容对齐缺格的行", "A pasted row with fewer cells than the header (merged cells dropped by the copy) was aligned by content."),
+    Code("I014", I_, "已从指标值中拆出符号和单位", "The operator and/or unit written in the value cell (\"≥50个\", \"≤5批次\") were split off."),
+    Code("I015", W_, "分值不是数字", "A 分值/权重 cell that is not a number; the row has no points from that column."),
+    Code("I016", I_, "已读取预算执行情况", "The 预算执行情况 block (年初预算数/全年预算数/全年执行数/分值/执行率/得分) was read."),
+    Code("I017", I_, "文件中有多张表", "The file holds several tables (e.g. one per project); each is read on its own."),
+    Code("I018", I_, "已用 LibreOffice 转换旧格式", "A legacy .doc/.wps/.et file was converted with LibreOffice headless before reading."),
+    Code("I019", I_, "已从指标名称中读出分值", "Points written into the indicator's name (\"资助人数（10分）\") were read as its points."),
     # --- H: hierarchy
     Code("H001", E, "二级指标不属于所填一级指标", "A level-2 name under the wrong level 1 (经济效益指标 under 产出指标)."),
     Code("H002", E, "一级指标列填了二级或三级指标", "A level-2 or level-3 name sits in the level-1 column (row shifted left)."),
@@ -69,12 +80,16 @@ _CODES: tuple[Code, ...] = (
     Code("R008", W_, "等级分值不在其区间内", "LEVEL points outside their own percentage band (5 of 15 is not within 60–80%)."),
     Code("R009", W_, "评（扣）分标准似乎被截断", "The rule text looks cut off (ends mid-sentence)."),
     Code("R010", W_, "规则与指标值类型不一致", "The rule shape does not fit the indicator type (e.g. a date rule on a number target)."),
+    Code("R011", E, "分值列与评分标准的分值不一致", "The 分值/权重 column and the points named in the rule text disagree."),
+    Code("R012", W_, "评分标准无法计算", "The rule leaves the score to judgement (\"酌情扣分\"): it cannot be computed and is not guessed."),
+    Code("R013", I_, "按国家默认规则计分", "No rule text, only points: scored by the configurable default of 财预〔2020〕10号 第十六条."),
     # --- T: totals
     Code("T001", E, "指标分值合计不等于规定总分", "The indicator points do not sum to the expected total (default 90)."),
     Code("T002", W_, "一级指标分值与规定不符", "A level-1 subtotal differs from its expectation (default 效益 30, 满意度 10)."),
     Code("T003", W_, "产出与成本指标分值合计不符", "产出 + 成本 points differ from the expectation (default 50)."),
     Code("T004", W_, "声明的小计与明细不符", "A declared subtotal \"(20分)\" does not match the sum of its rows."),
     Code("T005", E, "缺少必需的一级指标", "A required level 1 has no indicator."),
+    Code("T006", E, "合计行的分值与各指标分值之和不符", "The points a 合计/总分 row states differ from the sum of the indicator points."),
     # --- M: header / footer
     Code("M001", E, "单位名称为空", "The unit name (部门（单位）名称) is missing."),
     Code("M002", E, "年度缺失或无效", "The year is missing or not a four-digit year."),
@@ -92,6 +107,17 @@ _CODES: tuple[Code, ...] = (
     Code("A006", I_, "实际值远超目标值", "The actual is far above the target: full points, but the target may have been set too low."),
     Code("A007", E, "预算数或执行数缺失或无效", "全年预算数/全年执行数 missing, non-numeric or zero budget: budget execution cannot be scored."),
     Code("A008", E, "无法计分", "The indicator cannot be scored (no usable rule or target); see the message."),
+    # --- S: self-evaluation (the 自评表's own 得分 against the rules)
+    Code("S001", E, "自评得分虚高", "A row's own 得分 is higher than the score its rule (or, without rule text, the national default policy) gives for its own 实际完成值."),
+    Code("S002", W_, "自评得分低于按规则计算的得分", "A row's own 得分 is lower than the score its rule gives."),
+    Code("S003", W_, "自评得分低于默认规则计算的得分", "No rule text: the own 得分 is lower than the national default (财预〔2020〕10号 第十六条) gives."),
+    Code("S004", I_, "无法核对自评得分", "The own 得分 cannot be checked (qualitative actual, judgement rule, no actual); the message says why."),
+    Code("S005", E, "得分合计与总分不符", "The 总分 the table states differs from the sum of its own scores (indicators and budget)."),
+    Code("S006", E, "预算执行得分与执行率不符", "The budget block's 得分 is higher than 分值 × 全年执行数/全年预算数."),
+    Code("S007", E, "得分高于分值", "A row's own 得分 exceeds its 分值."),
+    Code("S008", E, "有得分但没有实际完成值", "A row states an 得分 but no 实际完成值: the score cannot follow from its own numbers."),
+    Code("S009", E, "实际完成值带比较符号", "The 实际完成值 carries ≥/≤ (\"≥266米\"): it repeats the target instead of stating what was achieved."),
+    Code("S010", E, "自评表未填实际完成值和得分", "A 自评表 row with neither 实际完成值 nor 得分: the row was not evaluated."),
     # --- W: workbook / template
     Code("W001", E, "不是由模板生成的单位工作簿", "A workbook without the template's sheets or titles."),
     Code("W002", W_, "模板版本不同", "A workbook made from another layout version of the template."),

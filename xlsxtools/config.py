@@ -58,6 +58,42 @@ class Expectations:
         return "，".join(parts)
 
 
+_PROFILE_CHOICES = ("auto", "dept_target", "project_target", "dept_self_eval", "project_self_eval", "monitoring")
+
+
+@dataclass(frozen=True)
+class TablesPolicy:
+    """Table kinds beyond the template (issue 11): which check profile applies, and how a row with
+    points but no rule text is scored.
+
+    ``profile``: "auto" (detected per table) or a table kind. ``default_scoring``: score such a
+    row by the national defaults of 财预〔2020〕10号 第十六条 (quantitative: in proportion to
+    completion, full points at the target, reversed for ≤ targets; qualitative: three tiers
+    100–80%, 80–60%, 60–0% chosen by the evaluator); False: such rows are not scored.
+    """
+
+    profile: str = "auto"
+    default_scoring: bool = True
+
+    @property
+    def default_scoring_label(self) -> str:
+        return ("无评分标准只有分值的指标按财预〔2020〕10号第十六条计分（定量按完成比例，达到目标得满分，"
+                "≤目标反向计算；定性按100–80%、80–60%、60–0%三档）") if self.default_scoring else \
+            "无评分标准只有分值的指标不计分"
+
+
+def load_tables_policy(data: dict[str, Any], path: str) -> TablesPolicy:
+    """The ``[tables]`` section of a config file."""
+    sec = data.get("tables", {})
+    profile = sec.get("profile", "auto")
+    if profile not in _PROFILE_CHOICES:
+        raise UserError(f"tables.profile 只能是 {'、'.join(_PROFILE_CHOICES)} 之一，实际为 {profile!r}", file=path)
+    ds = sec.get("default_scoring", True)
+    if not isinstance(ds, bool):
+        raise UserError(f"tables.default_scoring 应为 true 或 false，实际为 {ds!r}", file=path)
+    return TablesPolicy(profile, ds)
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one input file may cost before it is refused (``[limits]`` in xlsxtools.toml).
@@ -108,6 +144,7 @@ class Config:
     step_mode: StepMode = StepMode.FLOOR
     source: str | None = None  # the TOML file it came from, if any
     limits: Limits = field(default_factory=Limits)
+    tables: TablesPolicy = field(default_factory=TablesPolicy)
 
 
 def _dec(v: Any, where: str, path: str) -> Decimal:
@@ -148,4 +185,5 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
         step_mode = StepMode(mode)
     except ValueError as exc:
         raise UserError(f"scoring.step_mode 只能是 floor、ceil 或 proportional，实际为 {mode!r}", file=str(p)) from exc
-    return Config(expectations=expectations, step_mode=step_mode, source=str(p), limits=load_limits(data, str(p)))
+    return Config(expectations=expectations, step_mode=step_mode, source=str(p),
+                  limits=load_limits(data, str(p)), tables=load_tables_policy(data, str(p)))

@@ -122,6 +122,19 @@ class Indicator:
     #: Points read from the rule text (None where none can be read).
     weight: Decimal | None = None
     origin: Origin = field(default_factory=Origin)
+    # ---- optional columns of other table kinds (empty / None when the table has no such column)
+    #: Points stated in a 分值/权重 column (``weight`` then holds them too).
+    points_column: Decimal | None = None
+    #: 指标方向: 正向 / 反向 / 中性 ("" when not stated).
+    direction: str = ""
+    #: 实际完成值 as printed (自评表), 全年预计完成情况 (监控表).
+    actual: str = ""
+    #: The table's own 得分 (自评表), as printed.
+    own_score: str = ""
+    #: 偏差原因分析及改进措施 / 未完成原因分析.
+    reason: str = ""
+    #: Project the row belongs to (a file with several projects).
+    project: str = ""
 
     @property
     def is_quantitative(self) -> bool:
@@ -134,6 +147,15 @@ class Indicator:
         from xlsxtools.layout import QUAL_TYPE
 
         return self.type == QUAL_TYPE
+
+    @property
+    def smaller_is_better(self) -> bool:
+        """A ≤/< target, a 反向 indicator, or (no sign, no direction stated) a cost indicator."""
+        if self.type in ("≤", "<") or self.direction == "反向":
+            return True
+        if self.type in ("≥", ">", "=") or self.direction in ("正向", "中性"):
+            return False
+        return "成本" in self.level2 or self.level1 == "成本指标"
 
     def to_dict(self) -> dict[str, Any]:
         from xlsxtools.normalize import parse_number
@@ -153,8 +175,30 @@ class Indicator:
 
 
 @dataclass
+class BudgetBlock:
+    """预算执行情况 of a 自评表 / 监控表 (the 年度资金总额 row), as printed (万元, text)."""
+
+    initial: str = ""  # 年初预算数
+    full_year: str = ""  # 全年预算数
+    executed: str = ""  # 全年执行数 (1–N月执行数 in a 监控表)
+    points: str = ""  # 分值
+    rate: str = ""  # 执行率
+    score: str = ""  # 得分
+    origin: Origin = field(default_factory=Origin)
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("initial", "full_year", "executed", "points", "rate", "score")}
+
+
+@dataclass
 class TargetTable:
-    """A unit's target table: header, indicators, and what reading it revealed."""
+    """A unit's target table: header, indicators, and what reading it revealed.
+
+    The same model holds every table kind (``frameworks.TableKind``): a 部门整体 or 项目 target
+    table, a 自评表 or a 监控表, in any framework. The defaults describe the unit template's own
+    form (部门整体目标表, 2021 framework, all template columns), so a table made by the template
+    or by older code behaves as before.
+    """
 
     unit: UnitInfo = field(default_factory=UnitInfo)
     indicators: list[Indicator] = field(default_factory=list)
@@ -164,6 +208,25 @@ class TargetTable:
     declared_subtotals: dict[str, Decimal] = field(default_factory=dict)
     #: Where the table came from (a path), for messages.
     source: str | None = None
+    #: Table kind (``frameworks.TableKind`` value) and framework id ("2021" / "2015" / "2013").
+    kind: str = "dept_target"
+    framework: str = "2021"
+    #: Kind-specific header block: 项目名称, 主管部门, 实施单位, 年度目标, 资金 … (title → text).
+    header: dict[str, str] = field(default_factory=dict)
+    #: Optional grid columns the source has (field keys: points, direction, actual, own_score,
+    #: reason, type, rule_text, unit …); None means "the template's columns" (the default form).
+    columns: frozenset[str] | None = None
+    budget: BudgetBlock | None = None
+    #: What a 合计 / 总分 row states: {"points": …, "score": …} as printed.
+    stated_total: dict[str, str] = field(default_factory=dict)
+    #: The table's own 自评等级, as printed.
+    own_grade: str = ""
+
+    def has_column(self, field_key: str) -> bool:
+        """Does the source have this grid column? (Always True for the template's own form.)"""
+        if self.columns is None:
+            return field_key not in ("points", "direction", "actual", "own_score", "reason")
+        return field_key in self.columns
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +234,23 @@ class TargetTable:
             "indicators": [i.to_dict() for i in self.indicators],
             "findings": [f.to_dict() for f in sorted(self.findings, key=lambda f: f.sort_key)],
         }
+
+    def to_full_dict(self) -> dict[str, Any]:
+        """``to_dict`` plus what other table kinds carry: kind, framework, header block, the
+        optional columns of each indicator, the budget block and the stated totals."""
+        d = self.to_dict()
+        extra = ("points_column", "direction", "actual", "own_score", "reason", "project")
+        for row, ind in zip(d["indicators"], self.indicators, strict=True):
+            for k in extra:
+                v = getattr(ind, k)
+                row[k] = float(v) if isinstance(v, Decimal) else v
+        d.update({
+            "kind": self.kind, "framework": self.framework, "header": dict(self.header),
+            "columns": sorted(self.columns) if self.columns is not None else None,
+            "budget": self.budget.to_dict() if self.budget else None,
+            "stated_total": dict(self.stated_total), "own_grade": self.own_grade,
+        })
+        return d
 
 
 @dataclass

@@ -414,6 +414,24 @@ def _label(ind: Indicator, index: int) -> str:
     return f"「{ind.name}」" if "“" in ind.name or "”" in ind.name else f"“{ind.name}”"
 
 
+DEFAULT_POLICY_NAME = "无评分标准，按财预〔2020〕10号第十六条默认规则：按完成比例计分"
+
+
+def _default_rule(ind: Indicator, parsed: Any, config: Config) -> Rule | None:
+    """The national default for a row with points and a numeric target but no rule text (or only
+    "计N分"): RATIO with N = the points (reversed for ≤ targets and 反向 indicators by the ratio
+    rule itself). None when the policy is off or the row has a rule or no numeric target."""
+    tables = getattr(config, "tables", None)
+    if tables is None or not tables.default_scoring or parsed.rule is not None or parsed.unscorable:
+        return None
+    if clean(ind.rule_text) and not parsed.points_only:
+        return None
+    n = ind.weight if ind.weight is not None else parsed.points
+    if n is None or parse_number(ind.target) is None:
+        return None
+    return Rule(RuleKind.RATIO, n)
+
+
 def score_unit(table: TargetTable, actuals: Actuals | None, config: Config) -> UnitScore:
     """Score every indicator, budget execution, total and grade of one unit."""
     mode = config.step_mode
@@ -428,6 +446,18 @@ def score_unit(table: TargetTable, actuals: Actuals | None, config: Config) -> U
         weight = parsed.points if parsed.points is not None else ind.weight
         value = entry.value if entry is not None else None
         row_findings: list[Finding] = []
+        default = _default_rule(ind, parsed, config)
+        if default is not None:  # points but no rule text: the national default (issue 11), named
+            type_ = ind.type if ind.type in layout.QUANT_TYPES else ("≤" if ind.smaller_is_better else "≥")
+            score = score_indicator(default, type_, ind.target, value,
+                                    percent_format=bool(entry and entry.percent_format), unit=ind.unit, step_mode=mode)
+            score.explanation = f"{score.explanation}（{DEFAULT_POLICY_NAME}）"
+            for issue in score.issues:
+                row_findings.append(codes.finding(issue.code, f"指标{label}：{issue.message}", origin, "actual"))
+            findings += row_findings
+            results.append(IndicatorScore(ind, default, default.points, value, score.score, score.explanation,
+                                          row_findings))
+            continue
         if parsed.rule is None:
             why = "；".join(parsed.problems) or "无法识别"
             score = Score(None, f"无法计分：评（扣）分标准无法识别（{why}）")

@@ -10,7 +10,7 @@ Each check is a pure function of the read table registered with the codes it rep
 from __future__ import annotations
 
 # Importing the modules registers their checks, in this order.
-from xlsxtools.checks import actuals, header, hierarchy, rules, totals, values  # noqa: F401
+from xlsxtools.checks import actuals, header, hierarchy, rules, selfeval, totals, values  # noqa: F401
 from xlsxtools.checks.registry import REGISTRY, Check, register, run_checks
 
 __all__ = ["REGISTRY", "Check", "register", "run_checks"]

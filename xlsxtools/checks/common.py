@@ -108,7 +108,17 @@ def read_rows(table: TargetTable) -> list[Row]:
     return run.rows
 
 
+def framework_of(table: TargetTable):  # -> frameworks.Framework
+    """The table's indicator framework (the 2021 one for the template's own form)."""
+    from xlsxtools.frameworks import F2021, FRAMEWORKS
+
+    return FRAMEWORKS.get(getattr(table, "framework", "2021") or "2021", F2021)
+
+
 def _read_rows(table: TargetTable) -> list[Row]:
+    fw = framework_of(table)
+    if fw.id != "2021":
+        return _read_rows_framework(table, fw)
     rows: list[Row] = []
     prev1: str | None = None
     prev2: str | None = None
@@ -145,6 +155,44 @@ def _read_rows(table: TargetTable) -> list[Row]:
             prev1 = row.level1
         if row.level2 is not None:
             prev2 = row.level2
+    return rows
+
+
+def _read_rows_framework(table: TargetTable, fw) -> list[Row]:
+    """``_read_rows`` for a table of another framework (2015, 2013): its own closed vocabulary."""
+    from xlsxtools.frameworks import level1_word, level2_word
+
+    all_l2 = {x for xs in fw.level2_by_level1.values() for x in xs}
+    rows: list[Row] = []
+    prev1: str | None = None
+    prev2: str | None = None
+    for i, ind in enumerate(table.indicators):
+        m = _DECLARED.match(halfwidth(clean(ind.level1)))
+        declared = Decimal(m.group(2)) if m else None
+        w1 = level1_word(m.group(1) if m else ind.level1)
+        l1_cell = w1 if w1 in fw.level2_by_level1 else None
+        w2 = level2_word(ind.level2) or clean(ind.level2)
+        l2_cell = w2 if w2 in all_l2 else None
+        row = Row(i, ind, None, None, normalize_type(ind.type), None, False, l1_cell, l2_cell, declared)
+        if l1_cell:
+            row.level1 = l1_cell
+        elif not ind.level1.strip():
+            if prev1 is None:
+                row.unfilled["level1"] = "上方没有可向下填充的一级指标"
+            else:
+                row.level1, row.filled1 = prev1, True
+        if l2_cell:
+            row.level2 = l2_cell
+        elif not ind.level2.strip():
+            if prev2 is None:
+                row.unfilled["level2"] = "上方没有可向下填充的二级指标"
+            else:
+                row.level2, row.filled2 = prev2, True
+        parents = fw.parents(row.level2) if row.level2 else ()
+        row.group = (row.level1 if row.level1 in parents else parents[0]) if parents else row.level1
+        rows.append(row)
+        prev1 = row.level1 if row.level1 is not None else prev1
+        prev2 = row.level2 if row.level2 is not None else prev2
     return rows
 
 

@@ -20,6 +20,7 @@ _GROUPS = (
     ("T", "Totals (分值)"),
     ("M", "Header and footer (表头、表尾)"),
     ("A", "Actuals (实际完成, self-evaluation)"),
+    ("S", "Self-evaluation tables (自评表: own scores against their numbers and rules)"),
     ("I", "Import repairs"),
     ("W", "Workbook and template"),
     ("C", "Consolidation"),
@@ -29,7 +30,8 @@ _OTHER_REPORTERS = {"I": "importer", "W": "workbook reader / `check`", "C": "con
 
 def _reporters(code: str) -> str:
     names = [f"`{c.name}`" for c in REGISTRY if code in c.codes]
-    extra = {"A": "scoring", "V009": "workbook reader", "V004": "importer (raw source)"}
+    extra = {"A": "scoring", "V009": "workbook reader", "V004": "importer (raw source)",
+             "R011": "importer", "H007": "importer (level 1 inferred from level 2)"}
     if code[0] in _OTHER_REPORTERS:
         names.append(_OTHER_REPORTERS[code[0]])
     for k, v in extra.items():

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from xlsxtools import layout
-from xlsxtools.checks.common import Row, match_level1, match_level2, read_rows
+from xlsxtools.checks.common import Row, framework_of, match_level1, match_level2, read_rows
 from xlsxtools.checks.registry import register
 from xlsxtools.codes import finding
 from xlsxtools.config import Config
@@ -17,6 +17,10 @@ from xlsxtools.normalize import clean, key, normalize_type
 @register("H002", "H007")
 def level1_column(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
     """The level-1 column holds a level-1 name (H007), not a level-2/3 name from a row shifted left (H002)."""
+    fw = framework_of(table)
+    if fw.id != "2021":
+        yield from _level1_other(table, fw)
+        return
     for row in read_rows(table):
         ind = row.ind
         text = clean(ind.level1)
@@ -53,6 +57,10 @@ def name_in_level1(row: Row) -> bool:
 @register("H001", "H003", "H008", "V009")
 def level2_fits_level1(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
     """Level 2 is in the vocabulary (H008) and belongs to its level 1 (H001); blanks fill down (H003, V009)."""
+    fw = framework_of(table)
+    if fw.id != "2021":
+        yield from _level2_other(table, fw)
+        return
     for row in read_rows(table):
         if row.shifted:
             continue
@@ -90,6 +98,32 @@ def level2_fits_level1(table: TargetTable, actuals: Actuals | None, config: Conf
                                   f"请把一级指标改为「{right}」，或选择「{row.level1}」的二级指标"
                                   f"（{'、'.join(layout.LEVEL2_BY_LEVEL1[row.level1])}）。",
                           row.origin, "level2")
+
+
+def _level1_other(table: TargetTable, fw) -> Iterator[Finding]:
+    """H007 for a table of another framework (2015, 2013): its own level-1 words, never "corrected"."""
+    for row in read_rows(table):
+        text = clean(row.ind.level1)
+        if text and not row.level1_cell:
+            yield finding("H007", f"一级指标「{text}」不在{fw.label}中，应为 {'、'.join(fw.level1)} 之一。",
+                          row.origin, "level1")
+
+
+def _level2_other(table: TargetTable, fw) -> Iterator[Finding]:
+    """H003/H008/H001 for a table of another framework, by its own level-1 → level-2 vocabulary."""
+    for row in read_rows(table):
+        for fld in ("level1", "level2"):
+            if fld in row.unfilled:
+                name = "一级指标" if fld == "level1" else "二级指标"
+                yield finding("H003", f"{row.label}的{name}为空：{row.unfilled[fld]}，请填写{name}。", row.origin, fld)
+        text2 = clean(row.ind.level2)
+        if text2 and not row.level2_cell:
+            hint = "、".join(fw.level2_by_level1.get(row.level1 or "", ())) or "该指标体系中的名称"
+            yield finding("H008", f"二级指标「{text2}」不在{fw.label}中：应为 {hint} 之一。", row.origin, "level2")
+        elif row.level1 and row.level2 and row.level1 in fw.level2_by_level1 and not fw.allows(row.level1, row.level2):
+            right = "、".join(fw.parents(row.level2))
+            yield finding("H001", f"二级指标「{row.level2}」属于「{right}」，不能放在「{row.level1}」下"
+                                  f"（{fw.label}）。", row.origin, "level2")
 
 
 @register("H004")

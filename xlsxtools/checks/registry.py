@@ -42,7 +42,7 @@ class Check:
 
 #: Every check: hierarchy, values, rules, totals, header/footer, actuals (registration order within).
 REGISTRY: list[Check] = []
-_ORDER = "HVRTMA"
+_ORDER = "HVRTMAS"
 
 
 def register(*codes: str, name: str | None = None, secondary: bool = False) -> Callable[[CheckFunc], CheckFunc]:
@@ -77,8 +77,11 @@ def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Confi
     """
     from xlsxtools import checks as _package  # noqa: F401  (importing the package registers every check)
     from xlsxtools.checks.common import CURRENT_RUN, Run
+    from xlsxtools.profiles import profile_for
 
     config = config or Config()
+    #: codes that do not apply to this table's kind and columns (empty for the template's own form)
+    not_applicable = set(profile_for(table, config).not_applicable)
     found: list[Finding] = []
     token = CURRENT_RUN.set(Run(table, score))
     try:
@@ -86,6 +89,8 @@ def run_checks(table: TargetTable, actuals: Actuals | None = None, config: Confi
             if not _wanted(check, select, ignore):
                 continue
             out = check.run(table, actuals, config)
+            if not_applicable:
+                out = [f for f in out if f.code not in not_applicable]
             if check.secondary:
                 have = {(f.code, f.file, f.sheet, f.row) for f in found if f.row is not None}
                 out = [f for f in out if (f.code, f.file, f.sheet, f.row) not in have]

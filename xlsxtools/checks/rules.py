@@ -9,7 +9,7 @@ from xlsxtools.checks.common import fmt, parsed_rule, read_rows, read_target
 from xlsxtools.checks.registry import register
 from xlsxtools.codes import finding
 from xlsxtools.config import Config
-from xlsxtools.model import Actuals, Finding, TargetTable
+from xlsxtools.model import Actuals, Finding, Severity, TargetTable
 from xlsxtools.normalize import clean
 
 
@@ -19,7 +19,7 @@ def _shapes() -> str:
     return "；".join(f"{i}. {s}" for i, s in enumerate(KNOWN_SHAPES, start=1))
 
 
-@register("R001", "R002", "R003", "R009")
+@register("R001", "R002", "R003", "R009", "R012", "R013")
 def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
     """The rule text is present (R001), of a known shape (R002), names its points (R003), is not cut off (R009)."""
     for row in read_rows(table):
@@ -31,14 +31,24 @@ def rule_readable(table: TargetTable, actuals: Actuals | None, config: Config) -
                                   "如“达到计划值得满分2分，否则按实际值/计划值*指标分值计分”。", row.origin, "rule_text")
             continue
         pr = parsed_rule(text)
+        if pr.unscorable and table.columns is not None:  # "酌情扣分" etc. in another form: say so, don't guess
+            yield finding("R012", f"{row.label}的评（扣）分标准「{text[:40]}」无法计算：{'；'.join(pr.problems)}。",
+                          row.origin, "rule_text")
+            continue
+        if pr.points_only and table.columns is not None:
+            yield finding("R013", f"{row.label}的评（扣）分标准只写了分值「{text}」，按{config.tables.default_scoring_label}。",
+                          row.origin, "rule_text")
+            continue
         if pr.truncated:
             yield finding("R009", f"{row.label}的评（扣）分标准「{text}」似乎不完整（在句中断开）：请补全规则文字。",
                           row.origin, "rule_text")
         if pr.rule is None:
             why = "；".join(p for p in pr.problems if "分值" not in p) or "不符合任何已知的规则写法"
+            # another form's phrasing the parser does not know is not a defect of that table: a warning
+            other_form = table.columns is not None
             yield finding("R002", f"{row.label}的评（扣）分标准无法识别（{why}）。已知的写法有：{_shapes()}",
-                          row.origin, "rule_text")
-        if pr.points is None:
+                          row.origin, "rule_text", severity=Severity.WARNING if other_form else None)
+        if pr.points is None and row.ind.points_column is None:
             yield finding("R003", f"{row.label}的评（扣）分标准中没有分值：请写明分值，如“得10分”“得满分2分”。",
                           row.origin, "rule_text")
 

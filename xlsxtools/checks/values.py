@@ -31,6 +31,11 @@ def type_valid(table: TargetTable, actuals: Actuals | None, config: Config) -> I
         if row.shifted:
             continue
         text = clean(row.ind.type)
+        if text == "定量" and table.columns is not None:
+            # another form's type column says only 定量/定性 (issue 11): quantitative, no comparison sign
+            yield finding("V009", f"{row.label}的指标值类型「定量」：没有比较符号，按定量指标（数字目标）理解。",
+                          row.origin, "type")
+            continue
         if not text:
             yield finding("V008", f"{row.label}的指标值类型为空：请选择 {_TYPES} 之一。", row.origin, "type")
         elif row.type is None:
@@ -51,11 +56,12 @@ def target_valid(table: TargetTable, actuals: Actuals | None, config: Config) ->
             what = "数字" if row.type in layout.QUANT_TYPES else "目标（如“效果明显”或完成期限）"
             yield finding("V010", f"{row.label}的指标值为空：请填写{what}。", row.origin, "target")
             continue
-        if row.type not in layout.QUANT_TYPES:
+        plain_quant = table.columns is not None and clean(ind.type) == "定量"  # issue 11: 定量 without a sign
+        if row.type not in layout.QUANT_TYPES and not plain_quant:
             continue
         num, normalised = read_target(ind)
         if num is None:
-            yield finding("V001", f"{row.label}的指标值类型为「{row.type}」（定量），指标值「{text}」却不是数字："
+            yield finding("V001", f"{row.label}的指标值类型为「{row.type or clean(ind.type)}」（定量），指标值「{text}」却不是数字："
                                   "定量指标的指标值只能填数字，单位写在计量单位列；文字目标请把类型改为“定性”。",
                           row.origin, "target")
             continue

@@ -28,6 +28,8 @@ class Loaded:
     #: Findings about the file itself (W-codes: not from the template, unreadable, version …).
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
+    #: Further tables of the same file (a file with several projects; issue 11).
+    more: list[TargetTable] = field(default_factory=list)
 
 
 def load(path: Path) -> Loaded:
@@ -54,9 +56,10 @@ def load(path: Path) -> Loaded:
                                message=f"{exc.message}；已按普通表格读取并检查（不能在其中标注）。")
                 return Loaded(path, table, None, False, [note])
             return Loaded(path, uw.table, uw.actuals, True, list(uw.findings))
-        from xlsxtools.importer import import_table
+        from xlsxtools.importer import import_tables
 
-        return Loaded(path, import_table(path))
+        first, *more = import_tables(path)
+        return Loaded(path, first, more=more)
     except UserError as exc:
         return Loaded(path, findings=[finding("W004", exc.message, Origin(str(path), exc.sheet))], unreadable=True)
 
@@ -193,6 +196,8 @@ def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ign
         findings = select_findings(loaded.findings, sel, ign)
         if loaded.table is not None:
             findings = findings + run_checks(loaded.table, loaded.actuals, config, select=sel, ignore=ign)
+        for extra in loaded.more:
+            findings = findings + run_checks(extra, None, config, select=sel, ignore=ign)
         findings.sort(key=lambda f: (*f.sort_key, f.severity.rank))
         if loaded.unreadable:
             rc = 2
@@ -204,10 +209,24 @@ def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ign
             results.append(file_result(path, findings))
         else:
             print_human(path, findings, console, rich)
+            _print_profiles([t for t in (loaded.table, *loaded.more) if t is not None], config)
     if as_json:
         payload: Any = results[0] if len(files) == 1 else results
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     return rc
+
+
+def _print_profiles(tables: list[TargetTable], config: Any) -> None:
+    """For tables of other kinds than the template's (issue 11): the profile and the scoring policy."""
+    from xlsxtools.profiles import profile_for
+
+    for t in tables:
+        if t.columns is None:
+            continue
+        name = t.header.get("项目名称") or t.unit.name or ""
+        click.echo(f"  检查规则{f'（{name}）' if name else ''}：{profile_for(t, config).describe()}")
+    if any(t.columns is not None for t in tables):
+        click.echo(f"  计分政策：{config.tables.default_scoring_label}")
 
 
 def _annotate(loaded: Loaded, findings: list[Finding], out: Path | None, in_place: bool) -> None:

@@ -100,6 +100,7 @@ def _print_unit(console: Any, uw: UnitWorkbook, us: Any, config: Any) -> None:
     console.print(f"[bold]总分：{_fmt(us.total)}  等级：{grade}[/bold]")
     console.print(f"扣分步长方式：{us.step_mode.value}（{us.step_mode.label}）；等级：90–100 优，80–<90 良，"
                   f"60–<80 中，<60 差" + (f"；配置：{config.source}" if config.source else ""))
+    console.print(f"只有分值的指标：{config.tables.default_scoring_label}")
     findings = all_findings(uw, us)
     for f in findings:
         where = "，".join(x for x in (f.sheet and f"「{f.sheet}」", f.cell or (f.row and f"第{f.row}行")) if x)

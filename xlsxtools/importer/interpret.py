@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from xlsxtools import codes, layout
 from xlsxtools.errors import UnreadableFile
+from xlsxtools.importer import vocab
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.model import Indicator, TargetTable
 from xlsxtools.normalize import clean, halfwidth, key, normalize_type, parse_number
@@ -38,10 +39,11 @@ _LEVEL2_BY_KEY = {key(v): v for v in layout.LEVEL2}
 _LEAD_TITLE = "绩效指标"
 _LEAD_KEY = key(_LEAD_TITLE)
 
-#: Grid header title key → (field key, canonical title).
+#: Grid header title key → (field key, canonical title): the template's titles, and for its
+#: columns every synonym of the one table ``importer.vocab.COLUMN_SYNONYMS``.
 _GRID_TITLES: dict[str, tuple[str, str]] = {}
 for _col in layout.TARGET_COLUMNS:
-    for _t in _col.titles:
+    for _t in (*_col.titles, *vocab.COLUMN_SYNONYMS.get(_col.key, ())):
         _GRID_TITLES.setdefault(key(_t), (_col.key, _col.title))
 
 _HEADER_TITLES: dict[str, tuple[str, str]] = {}

@@ -70,18 +70,41 @@ def _split_markdown(line: str) -> list[str] | None:
     out = []
     for c in cells:
         c = _MD_BREAK.sub("\n", c.strip())
+        c = re.sub(r"(?<!\\)\*\*", "", c)  # bold markers that converters put on header cells (not \*\*)
         c = _MD_ESCAPE.sub(r"\1", c)
-        c = c.replace("**", "")  # bold markers that converters put on header cells
         out.append(cell_text(c))
     return out
 
 
-def text_rows(text: str, file: str | None) -> list[SourceRow]:
-    """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+_QUOTED_CELL = re.compile(r'(?:^|\t)"[^"\t]*\n')
+
+
+def _tsv_records(text: str, file: str | None) -> list[SourceRow]:
+    """Tab-separated text as Excel/WPS copy it: a cell with a line break is quoted ("经济效益\n指标")."""
+    import csv
+
     rows: list[SourceRow] = []
-    for n, line in enumerate(text.split("\n"), start=1):
-        if line.lstrip().startswith("|"):
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False)
+    start = 1
+    for record in reader:
+        rows.append(SourceRow([cell_text(c) for c in record], start, f"第{start}行", file=file))
+        start = reader.line_num + 1
+    return rows
+
+
+def text_rows(text: str, file: str | None) -> list[SourceRow]:
+    """Lines of a text → rows: a line starting with "|" is a markdown table row, others split on tabs
+    (a tab-separated copy whose cells hold quoted line breaks is read as such)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text and _QUOTED_CELL.search(text) and "|" not in text[:2000]:
+        return _tsv_records(text, file)
+    rows: list[SourceRow] = []
+    lines = text.split("\n")
+    # markdown pipe rows written without the leading bar ("一级指标 | 二级指标 | …"): a text with
+    # no tab at all whose separator line |---| or ---|--- marks it as a pipe table
+    bare_pipes = "\t" not in text and any(_MD_SEPARATOR.match(ln.strip()) and "|" in ln for ln in lines)
+    for n, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("|") or (bare_pipes and "|" in line):
             cells = _split_markdown(line)
             if cells is None:
                 continue

@@ -104,6 +104,10 @@ class ParsedRule:
     truncated: bool = False
     #: The shape recognised, even when its numbers could not all be read (``rule`` is then None).
     kind: RuleKind | None = None
+    #: True when the text leaves the score to judgement ("酌情扣分"): not computable, not guessed.
+    unscorable: bool = False
+    #: True when the text only names points ("计5分", "5分"): no rule shape, points for the default policy.
+    points_only: bool = False
 
     @property
     def ok(self) -> bool:

@@ -107,7 +107,37 @@ def classify(t: str) -> RuleKind | None:
         return RuleKind.GRADE
     if "符合" in t or re.search(r"(?:^|,|;)是的?得", t):
         return RuleKind.DIRECT
+    if _HAVE_OR_NOT.search(t):
+        return RuleKind.DIRECT
     return None
+
+
+#: "…的得N分，没有不得分" / "完成得N分，未完成不得分": a yes/no rule in other words.
+_POINTS_ONLY = re.compile(r"^(?:计|共|分值|满分|权重|本项|本指标)?(?:为)?" + NUM + r"分[;.]?$")
+_HAVE_OR_NOT = re.compile(r"得(?:满分)?\d+(?:\.\d+)?分[,;]?(?:没有|未|无|否则|反之|不)[^;]{0,16}?(?:不得分|得0分|扣)")
+#: Rules that leave the score to the evaluator's judgement: not computable, never guessed.
+_JUDGEMENT = re.compile(r"酌情(?:扣|给|赋|计)?分|酌情扣减|视(?:情况|具体情况|完成情况)(?:扣|给|赋|计)分|综合评定|综合评价得分")
+#: Itemised rules "1、…1分；2、…1分；3、…2分" (after normalising: "1,…1分;2,…1分").
+_ITEM = re.compile(r"(?:^|[;,。.])\(?(\d{1,2})[,.)](?!\d)")
+_PER_ITEM = re.compile(r"(?:缺|少|差|每缺|每少)(?:一|1)(?:项|个|次|处)扣" + NUM + "分")
+
+
+def itemised_points(t: str) -> tuple[Decimal, int] | None:
+    """The sum of an itemised rule's points and the number of items (None unless every item,
+    numbered 1, 2, 3 …, names its points)."""
+    starts = [m for m in _ITEM.finditer(t)]
+    nums = [int(m.group(1)) for m in starts]
+    if len(starts) < 2 or nums != list(range(1, len(nums) + 1)):
+        return None
+    total = Decimal(0)
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(t)
+        chunk = t[m.end():end]
+        pts = re.findall(NUM + "分", chunk)
+        if not pts:
+            return None
+        total += Decimal(pts[-1])
+    return total, len(starts)
 
 
 # ------------------------------------------------------------------------------------------
@@ -297,7 +327,8 @@ def _parse_level(t: str, n: Decimal | None, problems: list[str]) -> tuple[Rule |
 
 
 def _parse_direct(t: str, n: Decimal | None, problems: list[str]) -> tuple[Rule | None, bool]:
-    neg = re.search(r"(?:不符合|未符合|否)(?:要求)?(?:的|则)?(?:不得分|得0分|扣(?:除|减)?" + NUM + "分|得" + NUM + "分)", t)
+    neg = re.search(r"(?:不符合|未符合|否|没有|未|无|反之)[^;,]{0,12}?(?:要求)?(?:的|则)?(?:不得分|得0分|扣(?:除|减)?" + NUM
+                    + "分|得" + NUM + "分)", t)
     deduction: Decimal | None = None
     complete = neg is not None
     if neg and neg.group(1):
@@ -348,6 +379,26 @@ def _parse_rule(raw: str) -> ParsedRule:
     n = find_points(t)
     out.points = n
     cut = looks_cut(t)
+    m = _POINTS_ONLY.match(t)
+    if m:
+        out.points_only = True
+        out.points = Decimal(m.group(1))
+        return out
+    items = itemised_points(t)
+    if items is not None:
+        total, count = items
+        stated = _first(r"(?:本项|本指标|该指标|该项|满分|共|总分|分值)(?:为|共)?" + NUM + "分", t)
+        out.points = stated if stated is not None else total
+        out.unscorable = True
+        out.problems.append(f"分项计分（{count} 项，各项分值之和 {total} 分），须逐项评价，无法由一个实际完成值计算")
+        if stated is not None and stated != total:
+            out.problems.append(f"各项分值之和 {total} 分与写明的 {stated} 分不符")
+        return out
+    if _JUDGEMENT.search(t) or (_PER_ITEM.search(t) and classify(t) is None):
+        out.unscorable = True
+        what = "按缺项扣分，须逐项评价" if _PER_ITEM.search(t) and not _JUDGEMENT.search(t) else "由评价人酌情判断"
+        out.problems.append(f"评分标准{what}，无法计算（不作猜测）")
+        return out
     kind = classify(t)
     out.kind = kind
     if kind is None:
