@@ -172,8 +172,11 @@ def read_pdf(path: Path) -> list[SourceRow]:
         raise UnreadableFile("未安装 pdfplumber，无法读取 PDF", file=str(path)) from exc
     rows: list[SourceRow] = []
     found_table = False
+    data = read_bytes(path)  # a regular file within the size limit: never blocks on a FIFO
     try:
-        pdf = pdfplumber.open(str(path))
+        import io
+
+        pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise UnreadableFile(f"无法打开 PDF：{str(exc)[:200] or type(exc).__name__}", file=str(path)) from exc
     with pdf:
@@ -224,7 +227,7 @@ def convert_legacy(path: Path, workdir: Path) -> Path:
         raise UnreadableFile(f"{label} 需要 LibreOffice 才能读取，但本机没有安装 LibreOffice", file=str(path),
                              hint=f"请安装 LibreOffice，或在 Word/WPS 中另存为 .{target} 后再导入")
     src = workdir / ("source" + suffix)
-    shutil.copyfile(path, src)  # the source is never touched; LibreOffice works on a copy
+    src.write_bytes(read_bytes(path))  # the source is never touched; LibreOffice works on a copy
     profile = workdir / "profile"
     cmd = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--convert-to", target,
            "--outdir", str(workdir), str(src)]
