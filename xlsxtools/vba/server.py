@@ -101,7 +101,10 @@ def ribbon_source(source: bytes) -> bytes:
     out = _CALLBACK_SUB.sub(callback, source)
     if _RUNPYTHON.search(out):
         raise ValueError("RunPython left outside a ribbon callback")
-    return out
+    first, rest = out.split(b"\r\n", 1)
+    note = (b"' Server build (xlsxtools template build --server): the RunPython calls of the callbacks below\r\n"
+            b"' were rewritten into XtServerButton / XtLocalOnly (module ServerButtons).\r\n")
+    return first + b"\r\n" + note + rest
 
 
 def vba_string(text: str) -> list[str]:
