@@ -231,7 +231,7 @@ def _address(r1: int, c1: int, r2: int, c2: int) -> str:
 def _helper(wb: SimWorkbook, name: str, args: list[Any], run_button: Any) -> None:
     """What the sub ``name`` of macros/ServerHelpers.bas does (Application.Run name, wb, args...)."""
     if name == "XtConfirm":
-        question, title, then, cancelled, cancelled_title = args
+        question, title, then, _cancelled, _cancelled_title = args  # answered "yes"
         wb.alerts.append((question, title))  # the question, answered "yes"
         apply_vba_actions(wb, run_button(then)["actions"], run_button)
         return
@@ -519,12 +519,12 @@ class _Range:
         rng = self
 
         class Validation:
-            def Delete(self) -> None:  # noqa: N802 - COM names
+            def Delete(self) -> None:
                 _writable(rng._sim)
                 for cell in rng._cells():
                     rng._sim.validation.pop(cell, None)
 
-            def Add(self, **kw: Any) -> None:  # noqa: N802
+            def Add(self, **kw: Any) -> None:
                 _writable(rng._sim)
                 for cell in rng._cells():
                     rng._sim.validation[cell] = _validation_record(**kw)

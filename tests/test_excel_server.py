@@ -199,7 +199,7 @@ def test_compute_scores_on_the_server(unit_file):
             for i, row in enumerate(a["values"]):
                 for j, v in enumerate(row):
                     cells[f"{layout.col_letter(a['start_column'] + 1 + j)}{a['start_row'] + 1 + i}"] = v
-    for i, (name, points, _, score) in enumerate(ZHENGWU):
+    for i, (name, _, _, score) in enumerate(ZHENGWU):
         assert cells[f"{layout.ACTUAL_COL['score']}{layout.ACTUAL_FIRST_ROW + i}"] == pytest.approx(score), name
     assert "总分：99.50，等级：优" in alerts(acts)[-1][0]
     assert macros(acts, "XtUnprotect") == [["XtUnprotect", A, PW]]
@@ -217,7 +217,7 @@ def test_add_dropdowns_sends_the_validation_calls_and_restores_the_selection(uni
     assert rules[(T, year)] == [1, 1, 1, "2000", "2100"]  # xlValidateWholeNumber between 2000 and 2100
     texts = {(m[1], m[2]): m[3:] for m in macros(acts, "XtValidationText")}
     assert set(texts) == set(rules)
-    ignore_blank, dropdown, title, prompt, show_input, *_ = texts[(T, f"{lv1}7:{lv1}{last}")]
+    _, dropdown, title, prompt, show_input, *_ = texts[(T, f"{lv1}7:{lv1}{last}")]
     assert dropdown is True and title == "一级指标" and prompt and show_input is True
     # The lists sheet is opened too; the selection of the user is back at the end.
     assert {m[1] for m in macros(acts, "XtUnprotect")} == {T, A, layout.LISTS_SHEET}
