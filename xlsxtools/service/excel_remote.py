@@ -45,8 +45,8 @@ BUTTONS: set[str] = ({n for n, b in TABLE.items() if b.server}
                      | {n + CONFIRMED_SUFFIX for n, b in TABLE.items() if b.server and b.confirms})
 
 #: Body of the answer to a request without a valid token (shown by the VBA client as is).
-UNAUTHORIZED_MESSAGE = ("绩效服务拒绝了访问令牌（没有令牌、令牌错误或已停用）。"
-                        "请点击功能区“绩效工具”中的“访问令牌”，重新输入信息中心或财政局提供的令牌。")
+UNAUTHORIZED_MESSAGE = ("绩效服务拒绝了访问令牌（没有令牌、令牌错误或已重新生成）。请登录绩效服务网页，在“账户”页面"
+                        "生成新令牌，再点击功能区“绩效工具”中的“访问令牌”重新输入。")
 #: Most cells a workbook may send (all sheets together); the template holds a few thousand.
 MAX_CELLS = 500_000
 TITLE = "绩效工具"

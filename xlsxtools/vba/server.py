@@ -47,7 +47,7 @@ TEXTS: dict[str, str] = {
     "working": "绩效工具：正在通过绩效服务处理，请稍候……",
     "no_server": "本工作簿没有设置绩效服务的地址（xlwings.conf 中的 XLSXTOOLS_SERVER）。请向信息中心索取新模板。",
     "failed": "无法完成：连接绩效服务时出错。请检查网络，稍后再试；仍然出错时请联系信息中心。",
-    "token_prompt": "请输入绩效服务的访问令牌（由信息中心或财政局提供，只需输入一次）：",
+    "token_prompt": "请输入绩效服务的访问令牌（登录绩效服务网页，在“账户”页面生成；只需输入一次，保存在本机）：",
     "token_saved": "访问令牌已保存在本机（不保存在工作簿中）。",
     "local_only": "需要读取本机文件夹中的工作簿，不能通过绩效服务运行。\n"
                   "汇总请在绩效服务网页的汇总页面进行。\n是否现在打开绩效服务网页？",
@@ -56,7 +56,7 @@ TEXTS: dict[str, str] = {
 
 TOKEN_BUTTON = ('<button id="xtServerToken" label="访问令牌" size="large" imageMso="AdpPrimaryKey" '
                 f'onAction="{TOKEN_CALLBACK}" screentip="访问令牌" '
-                'supertip="输入或更换绩效服务的访问令牌（由信息中心或财政局提供；保存在本机，不保存在工作簿中）。"/>')
+                'supertip="输入或更换绩效服务的访问令牌（在绩效服务网页的“账户”页面生成；保存在本机，不保存在工作簿中）。"/>')
 
 _CALLBACK_SUB = re.compile(
     rb"^((?:Public\s+)?Sub\s+\w+\s*\(\s*control\s+As\s+IRibbonControl\s*\)[ \t]*\r\n)(.*?)(^End Sub)", re.M | re.S)
