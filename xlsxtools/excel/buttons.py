@@ -16,11 +16,10 @@ Standard library only: this module is imported on every click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Button:
+class Button(NamedTuple):
     #: Chinese name of the button, as on the ribbon (message box titles, error messages).
     label: str
     #: What it does (the entry point's docstring).
