@@ -392,6 +392,19 @@ def test_same_result_of_import_into_a_blank_and_a_filled_table(unit_file, blank_
         assert local["alerts"][-1][0].startswith("已导入 12 个指标")
 
 
+def test_same_result_of_an_import_that_grows_the_grids(blank_file):
+    n = layout.DEFAULT_GRID_ROWS + 5
+    header = "一级指标\t二级指标\t三级指标\t指标值类型\t指标值\t计量单位\t指标解释\t评（扣）分标准\t备注"
+    rows = [f"产出指标\t数量指标\t指标{i}\t≥\t{i}\t个\t说明\t达到计划值得满分2分，否则按实际值/计划值*指标分值计分。\t"
+            for i in range(1, n + 1)]
+    local, server = both_ways(blank_file, "import_table", {layout.IMPORT_SHEET: paste([header, *rows])})
+    assert_same(local, server)
+    assert local["values"][T][(layout.TARGET_FIRST_ROW + n - 1, 3)] == f"指标{n}"
+    at = layout.TARGET_FIRST_ROW + layout.DEFAULT_GRID_ROWS  # the first inserted row links to 目标表
+    a_at = layout.ACTUAL_FIRST_ROW + layout.DEFAULT_GRID_ROWS
+    assert local["values"][A][(a_at, 1)] == f"=IF('{T}'!A{at}=\"\",\"\",'{T}'!A{at})"
+
+
 def test_the_desktop_fake_is_what_liveBook_uses_on_windows(unit_file):
     wb = excel_sim.load(unit_file)
     assert LiveBook(excel_sim.DesktopBook(wb), "windows").sheet_names[:2] == [T, A]

@@ -7,6 +7,7 @@ python-calamine, defined names with openpyxl), so a button can be pressed on a f
 actions inspected: the tests, the latency benchmark and debugging use it::
 
     python -m xlsxtools.excel.remote unit.xlsm check_rows     # prints the actions as JSON
+    python -m xlsxtools.excel.remote unit.xlsm check_rows --server   # as the service answers the VBA client
 
 Formulas are not evaluated (openpyxl-written files carry no cached values): the cells of
 实际完成 that link to 目标表 are filled in as Excel would show them. The remote engine is part of
@@ -224,9 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workbook", type=Path)
     parser.add_argument("button", help="check_rows, compute_scores, add_dropdowns, clear_marks, import_table, "
                                        "show_help, consolidate, open_findings")
+    parser.add_argument("--server", action="store_true",
+                        help="as the service answers a --server template (the VBA client's payload, run_button)")
     args = parser.parse_args(argv)
-    book = press(payload_from_file(args.workbook), args.button)
-    json.dump(book.json()["actions"], sys.stdout, ensure_ascii=False, indent=1, default=str)
+    if args.server:
+        from xlsxtools.config import Config
+        from xlsxtools.service.excel_remote import run_button
+
+        actions = run_button(args.button, vba_payload_from_file(args.workbook), config=Config())["actions"]
+    else:
+        actions = press(payload_from_file(args.workbook), args.button).json()["actions"]
+    json.dump(actions, sys.stdout, ensure_ascii=False, indent=1, default=str)
     print()
     return 0
 
