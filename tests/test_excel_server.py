@@ -408,3 +408,17 @@ def test_same_result_of_an_import_that_grows_the_grids(blank_file):
 def test_the_desktop_fake_is_what_liveBook_uses_on_windows(unit_file):
     wb = excel_sim.load(unit_file)
     assert LiveBook(excel_sim.DesktopBook(wb), "windows").sheet_names[:2] == [T, A]
+
+
+def test_works_when_xlwings_was_imported_before_the_key_was_set(unit_file, tmp_path):
+    # A web worker may import xlwings before this module: the remote engine is registered then.
+    code = ("import json, sys, xlwings as xw; assert 'remote' not in [e.name for e in xw.engines]; "
+            "from xlsxtools.service.excel_remote import run_button; from xlsxtools.config import Config; "
+            "out = run_button('show_help', json.load(open(sys.argv[1])), config=Config()); "
+            "print(out['actions'][-1]['args'][1])")
+    payload = tmp_path / "p.json"
+    payload.write_text(json.dumps(vba_payload_from_file(unit_file)), encoding="utf-8")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "XLWINGS_LICENSE_KEY"}
+    out = subprocess.run([sys.executable, "-c", code, str(payload)], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    assert out.strip() == "绩效工具：帮助"
