@@ -88,6 +88,18 @@ def test_the_service_runs_the_unit_buttons_and_help_but_not_the_folder_buttons()
         run_button("consolidate", {}, config=Config())
 
 
+def test_every_button_of_the_table_takes_the_service_config():
+    import inspect
+
+    from xlsxtools.excel import ops
+    from xlsxtools.excel.buttons import BUTTONS as TABLE
+
+    for name, button in TABLE.items():
+        params = inspect.signature(getattr(ops, name)).parameters
+        assert next(iter(params)) == "book" and params["config"].default is None, name
+        assert ("confirmed" in params) == button.confirms, name
+
+
 def test_the_payload_has_exactly_the_keys_remote_bas_sends(unit_file):
     # Read the keys from the installed client's source: payload.Add "client" ... sheetDict.Add "values".
     def keys(var: str) -> set[str]:

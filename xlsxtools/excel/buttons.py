@@ -6,7 +6,9 @@
   :mod:`xlsxtools.service.excel_remote` runs the entries marked ``server`` on the workbook the
   VBA client sends (``POST /api/xlwings/<name>``).
 
-Both call the same function ``xlsxtools.excel.ops.<name>(book, config=...)``. Adding a button is
+Both call the same function ``xlsxtools.excel.ops.<name>(book, config=None)`` (``config``: the
+service passes its policies; None reads ``xlsxtools.toml`` beside the workbook; a button that asks
+a question also takes ``confirmed``). Adding a button is
 one function in :mod:`~xlsxtools.excel.ops`, one entry here, a callback in ``macros/Ribbon*.bas``
 (``RunPython "import xlsxtools.excel as x; x.<name>()"``; a ``--server`` build rewrites it) and a
 button in the ribbon XML.

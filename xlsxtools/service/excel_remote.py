@@ -145,7 +145,7 @@ def run_button(name: str, book_json: dict, *, config: Any) -> dict:
     book = remote_book(book_json)
     try:
         kwargs = {"confirmed": True} if confirmed else {}
-        getattr(ops, op)(book, config, **kwargs)
+        getattr(ops, op)(book, config=config, **kwargs)
     except UserError as exc:
         book.app.alert(f"“{label}”未完成：\n{exc}", title=f"{TITLE}：{label}", mode="critical")
     except Exception as exc:  # every failure becomes a message box for the user
