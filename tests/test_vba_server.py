@@ -216,3 +216,15 @@ def test_the_committed_templates_stay_local() -> None:
     wb = openpyxl.load_workbook(committed, keep_vba=True)
     conf = wb[layout.XLWINGS_CONF_SHEET]
     assert "XLSXTOOLS_SERVER" not in {conf.cell(r, 1).value for r in range(1, conf.max_row + 1)}
+
+
+@pytest.mark.parametrize("kind", ["unit", "summary"])
+def test_no_procedure_name_is_defined_in_two_modules(kind: str) -> None:
+    # An unqualified call of a name defined in two standard modules does not compile in VBA
+    # ("Ambiguous name detected"); xlwings.bas defines two names twice under #If, in one module.
+    where: dict[str, set[str]] = {}
+    for name, src in server_project(kind).items():
+        for proc in re.findall(r"^(?:Public\s+)?(?:Sub|Function)\s+(\w+)\s*\(", src, re.M):
+            where.setdefault(proc.lower(), set()).add(name)
+    assert {p: m for p, m in where.items() if len(m) > 1} == {}
+    assert "xtserverbutton" in where and "runremotepython" in where and "getconfig" in where
