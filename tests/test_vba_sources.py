@@ -102,3 +102,18 @@ def test_entry_points_exist_and_take_no_arguments() -> None:
             params = inspect.signature(target).parameters.values()
             assert all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params), (
                 f"xlsxtools.excel.{function} must be callable without arguments")
+
+
+def test_every_entry_point_is_an_entry_of_the_button_table() -> None:
+    # The table (xlsxtools/excel/buttons.py) makes the local entry points and tells the service
+    # which buttons it runs: a RunPython call outside it would have no server twin.
+    from xlsxtools.excel.buttons import BUTTONS
+
+    called = {f for kind in ("unit", "summary") for f in runpython_calls(source(kind))}
+    assert called == set(BUTTONS)
+    excel = importlib.import_module("xlsxtools.excel")
+    assert set(excel.__all__) == set(BUTTONS)
+    for name, button in BUTTONS.items():
+        function = getattr(excel, name)
+        assert function.__name__ == name and function.__doc__ == button.doc
+        assert button.doc.startswith(button.label + ":"), name

@@ -34,8 +34,11 @@ def command() -> None:
               help="Python the buttons start on a Mac (xlwings.conf Interpreter_Mac); default: the python.org install.")
 @click.option("--no-interpreter", is_flag=True,
               help="Leave the interpreter out of the workbooks, so each PC's own xlwings.conf decides.")
+@click.option("--server", "server", metavar="URL",
+              help="服务器模式：按钮通过绩效服务运行（xlwings RunRemotePython，本机无需 Python），URL 为绩效服务的地址，"
+                   "例如 https://jx.czj.example/ 。首次点击按钮时输入访问令牌。不加此项时按钮使用本机 Python。")
 def build(out_dir: Path | None, interpreter_win: str | None, interpreter_mac: str | None,
-          no_interpreter: bool) -> None:
+          no_interpreter: bool, server: str | None) -> None:
     """Write the unit template (绩效目标表模板.xlsm) and the summary template (绩效汇总模板.xlsm).
 
     The build is deterministic: the same version of xlsxtools and the same options always write
@@ -44,6 +47,11 @@ def build(out_dir: Path | None, interpreter_win: str | None, interpreter_mac: st
 
     IT departments set the Python that the Excel buttons start with --interpreter-win/-mac (for
     example a shared install), or --no-interpreter to leave it to each PC's xlwings.conf.
+
+    With --server URL the buttons call the bureau's service instead (for PCs without Python): the
+    templates carry the address, xlwings' RunRemotePython modules and a 访问令牌 button. The
+    committed workbook_templates/ are the local build; build server templates into their own
+    folder (-o) for the bureau's distribution.
     """
     from xlsxtools.workbook.template import build_templates
 
@@ -56,8 +64,16 @@ def build(out_dir: Path | None, interpreter_win: str | None, interpreter_mac: st
         conf["Interpreter_Win"] = interpreter_win
     if interpreter_mac:
         conf["Interpreter_Mac"] = interpreter_mac
+    if server is not None:
+        from xlsxtools.vba.server import CONF_KEY, check_url
+
+        try:
+            conf[CONF_KEY] = check_url(server)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--server") from exc
     target = out_dir or default_templates_dir()
     paths = build_templates(target, conf or None)
-    click.echo(f"已生成模板（{len(paths)} 个），位于 {target}：")
+    mode = f"（服务器模式：{conf['XLSXTOOLS_SERVER']}）" if server is not None else ""
+    click.echo(f"已生成模板（{len(paths)} 个）{mode}，位于 {target}：")
     for p in paths:
         click.echo(f"  {p}")

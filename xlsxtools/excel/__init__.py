@@ -11,7 +11,9 @@ Unit workbook: :func:`add_dropdowns`, :func:`check_rows`, :func:`compute_scores`
 Each button gets the calling workbook (``xw.Book.caller()``), reads every sheet it needs in one
 call per sheet, runs the same core operation as the command line and writes the result back in a
 few bulk calls (:mod:`xlsxtools.excel.ops`, :mod:`xlsxtools.excel.edge`). Errors never show a
-Python traceback: see :mod:`xlsxtools.excel.guard`.
+Python traceback: see :mod:`xlsxtools.excel.guard`. The entry points are made from the table in
+:mod:`xlsxtools.excel.buttons`, which the service's remote path (:mod:`xlsxtools.service.excel_remote`)
+shares.
 
 A button click starts a fresh Python process, so importing this module stays light: xlwings and
 everything else are imported inside the functions.
@@ -19,12 +21,13 @@ everything else are imported inside the functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from xlsxtools.excel.buttons import BUTTONS, Button
 from xlsxtools.excel.guard import entry_point
 
-__all__ = ["add_dropdowns", "check_rows", "clear_marks", "compute_scores", "consolidate", "import_table",
-           "open_findings", "show_help"]
+__all__ = list(BUTTONS)  # one entry point per button of the table
 
 #: The workbook of the running button (set by :func:`caller`), for the error message box.
 _current: dict[str, Any] = {}
@@ -58,49 +61,17 @@ def _run(name: str) -> None:
     getattr(ops, name)(caller())
 
 
-@entry_point("添加下拉", _app)
-def add_dropdowns() -> None:
-    """添加下拉: add or repair every dropdown and input rule of 目标表 and 实际完成."""
-    _run("add_dropdowns")
+def _entry_point(name: str, button: Button) -> Callable[[], None]:
+    """``xlsxtools.excel.<name>()``: the local (RunPython) entry point of one button."""
+
+    def run() -> None:
+        _run(name)
+
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = button.doc
+    return entry_point(button.label, _app)(run)
 
 
-@entry_point("检查", _app)
-def check_rows() -> None:
-    """检查: check every row; colour and note the offending cells; list every finding on 检查结果."""
-    _run("check_rows")
-
-
-@entry_point("计算得分", _app)
-def compute_scores() -> None:
-    """计算得分: score every indicator, the budget execution, the total and the grade on 实际完成."""
-    _run("compute_scores")
-
-
-@entry_point("清除标记", _app)
-def clear_marks() -> None:
-    """清除标记: restore the fills and notes of the cells marked by the last check."""
-    _run("clear_marks")
-
-
-@entry_point("导入", _app)
-def import_table() -> None:
-    """导入: read the old table pasted on 导入 and write it into 目标表 (repairs listed on 检查结果)."""
-    _run("import_table")
-
-
-@entry_point("帮助", _app)
-def show_help() -> None:
-    """帮助: what each button does (unit or summary workbook), and what to do when one fails."""
-    _run("show_help")
-
-
-@entry_point("汇总", _app)
-def consolidate() -> None:
-    """汇总: consolidate every unit workbook of the chosen folder into the summary file and open it."""
-    _run("consolidate")
-
-
-@entry_point("打开问题清单", _app)
-def open_findings() -> None:
-    """打开问题清单: open the summary file of the last consolidation at its findings sheet."""
-    _run("open_findings")
+for _name, _button in BUTTONS.items():
+    globals()[_name] = _entry_point(_name, _button)
+del _name, _button

@@ -10,7 +10,13 @@ message box. The same code drives
 * desktop Excel on the Mac (appscript ``.api``), and
 * xlwings' JSON remote book (``xw.Book(json=...)``), which records every write as an action:
   the tests check those actions. Where the remote book has no equivalent (protection, the
-  status bar, reading fills and note texts) the calls are skipped.
+  status bar, reading fills and note texts) the calls are skipped, and
+* the same remote book on the bureau's service, sent by the VBA client of a ``--server``
+  template (``RunRemotePython``, platform :data:`VBA`). That client applies values, colours,
+  number formats, inserted rows, defined names, the active sheet, the selection and message
+  boxes itself; what it cannot do is asked of the small helper subs in ``macros/ServerHelpers.bas``
+  through ``book.app.macro(NAME)(args…)`` (a "runMacro" action): notes, removing a fill, hiding
+  columns, data validation, sheet protection and yes/no questions (:data:`HELPERS`).
 
 Strings a spreadsheet would turn into a formula ("=" the type symbol, "+1", "@x") are written
 with Excel's text prefix "'" — honoured by Excel on Windows and Mac, by WPS and by the Office.js
@@ -23,6 +29,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from xlsxtools import layout
@@ -30,6 +37,21 @@ from xlsxtools.model import CellEdit
 from xlsxtools.normalize import is_formula_like
 
 WINDOWS, MAC, REMOTE, OTHER = "windows", "mac", "remote", "other"
+#: The remote book of the VBA client (RunRemotePython): runs on the service.
+VBA = "vba"
+
+#: The VBA helper subs (macros/ServerHelpers.bas) the VBA client runs for the service, with the
+#: number of arguments each takes after the workbook (xlwings' runMacro passes the workbook first).
+HELPERS: dict[str, int] = {
+    "XtSetNote": 3,  # sheet, cell, text ("" removes the note)
+    "XtClearFill": 2,  # sheet, range: no fill
+    "XtHideColumns": 2,  # sheet, range
+    "XtUnprotect": 2,  # sheet, password: remembers the allowances when the sheet was protected
+    "XtProtect": 2,  # sheet, password: protects again with them (only a sheet XtUnprotect opened)
+    "XtSetValidation": 7,  # sheet, range, type, alert style, operator, formula1, formula2
+    "XtValidationText": 10,  # sheet, range, ignore blank, dropdown, input title/message/show, error title/message/show
+    "XtConfirm": 5,  # question, title, button to call on "yes", text shown on "no", title of that
+}
 
 #: Worksheet.Protect allowances kept across an unprotect/protect (Windows COM names, in the order
 #: of the Protect arguments after UserInterfaceOnly).
@@ -55,6 +77,48 @@ class Formula(str):
     """A string written as a formula on purpose (e.g. a HYPERLINK in the report)."""
 
 
+@dataclass(frozen=True)
+class ValidationCall:
+    """One validation spec as Excel's Range.Validation takes it (Windows COM and the VBA helpers).
+
+    ``select_first``: the formula has relative references, which Excel reads from the active
+    cell, so the range's first cell is selected while the rule is added (the VBA helper decides
+    the same from ``type`` and ``formula1``).
+    """
+
+    address: str
+    type: int
+    alert_style: int
+    operator: int | None
+    formula1: str | None
+    formula2: str | None
+    ignore_blank: bool
+    in_cell_dropdown: bool
+    input_title: str
+    input_message: str
+    show_input: bool
+    error_title: str
+    error_message: str
+    show_error: bool
+    select_first: bool
+
+
+def validation_call(spec: Any, list_separator: str = ",") -> ValidationCall:
+    """The Range.Validation arguments of a :class:`~xlsxtools.validation.ValidationSpec`."""
+    formula1 = spec.formula1
+    if spec.type == "list" and formula1 and formula1.startswith('"'):
+        formula1 = list_separator.join(v for v in formula1.strip('"').split(","))
+    elif formula1 is not None and spec.type in ("list", "custom"):
+        formula1 = "=" + formula1
+    select_first = spec.type == "custom" or bool(spec.type == "list" and formula1 and "(" in formula1)
+    return ValidationCall(
+        address=",".join(spec.sqref.split()), type=XL_DV_TYPE[spec.type], alert_style=XL_DV_ALERT[spec.error_style],
+        operator=XL_OPERATOR[spec.operator] if spec.operator else None, formula1=formula1, formula2=spec.formula2,
+        ignore_blank=bool(spec.allow_blank), in_cell_dropdown=spec.type == "list", input_title=spec.prompt_title,
+        input_message=spec.prompt, show_input=bool(spec.prompt), error_title=spec.error_title,
+        error_message=spec.error, show_error=spec.type != "any", select_first=select_first)
+
+
 def text_safe(value: Any) -> Any:
     """A value ready for ``range.value``: formula-like strings (and strings that start with the
     text prefix itself) get the "'" prefix so they are stored as the text they are."""
@@ -78,6 +142,33 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 def cell_ref(row: int, col: int) -> str:
     return f"{layout.col_letter(col)}{row}"
+
+
+def range_ref(r1: int, c1: int, r2: int, c2: int) -> str:
+    """(7, 1, 9, 2) → "A7:B9"; a single cell → "A7"."""
+    first, last = cell_ref(r1, c1), cell_ref(r2, c2)
+    return first if first == last else f"{first}:{last}"
+
+
+def template_fill(sheet: str, ref: str) -> str:
+    """The fill ("RRGGBB", "" none) the template gives a cell of 实际完成's grid and budget band:
+    the grey of cells linked to 目标表 or filled by xlsxtools. Engines that cannot read a cell's
+    fill (the remote book) record this one for a cell they mark, so clearing the mark restores it."""
+    if sheet != layout.ACTUALS_SHEET:
+        return ""
+    from xlsxtools.workbook.template import LINKED_FILL
+
+    row, col = split_ref(ref)
+    if ref == layout.ACTUALS_UNIT_VALUE_CELL:
+        return LINKED_FILL
+    if row == layout.BUDGET_VALUE_ROW:
+        for f in layout.BUDGET_FIELDS:
+            if layout.BUDGET_COL[f.key] == layout.col_letter(col):
+                return "" if f.key in layout.BUDGET_INPUT_KEYS else LINKED_FILL
+        return ""
+    if row >= layout.ACTUAL_FIRST_ROW and col <= len(layout.ACTUAL_COLUMNS):
+        return "" if layout.ACTUAL_COLUMNS[col - 1].input else LINKED_FILL
+    return ""
 
 
 def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -130,7 +221,13 @@ def platform_of(book: Any) -> str:
         return OTHER
     if engine == "excel":
         return WINDOWS if sys.platform.startswith("win") else MAC
-    return REMOTE if engine == "remote" else OTHER
+    if engine != "remote":
+        return OTHER
+    try:
+        client = book.impl.api.get("client")
+    except Exception:  # a remote book without its payload: treat as the generic remote book
+        client = None
+    return VBA if client == "VBA" else REMOTE
 
 
 class LiveBook:
@@ -148,6 +245,17 @@ class LiveBook:
     @property
     def desktop(self) -> bool:
         return self.platform in (WINDOWS, MAC)
+
+    @property
+    def on_server(self) -> bool:
+        """Running on the service for a VBA client (no local files, no local log folder)."""
+        return self.platform == VBA
+
+    def macro(self, name: str, *args: Any) -> None:
+        """Ask the VBA client to run the helper sub ``name`` (see :data:`HELPERS`) after this button."""
+        if HELPERS.get(name) != len(args):
+            raise ValueError(f"helper {name} takes {HELPERS.get(name)} arguments, not {len(args)}")
+        self.book.app.macro(name)(*args)
 
     @property
     def name(self) -> str:
@@ -222,18 +330,33 @@ class LiveBook:
                     fills.setdefault(e.fill, []).append(split_ref(e.cell))
             for colour, cells in fills.items():
                 for r1, c1, r2, c2 in rectangles(cells):
-                    self.sheet(sheet).range((r1, c1), (r2, c2)).color = hex_to_rgb(colour) if colour else None
+                    self.set_fill(sheet, r1, c1, r2, c2, colour)
             for e in es:
                 if e.note is not None:
                     self.set_note(sheet, e.cell, e.note)
         return len(edits)
 
+    def hide_columns(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Hide the columns of a range."""
+        if self.platform == VBA:
+            self.macro("XtHideColumns", sheet, range_ref(r1, c1, r2, c2))
+        else:
+            self.sheet(sheet).range((r1, c1), (r2, c2)).columns.hidden = True
+
     # ------------------------------------------------------------------------------ fills, notes
 
+    def set_fill(self, sheet: str, r1: int, c1: int, r2: int, c2: int, colour: str) -> None:
+        """Fill a rectangle with "RRGGBB"; "" removes the fill."""
+        if not colour and self.platform == VBA:
+            self.macro("XtClearFill", sheet, range_ref(r1, c1, r2, c2))
+            return
+        self.sheet(sheet).range((r1, c1), (r2, c2)).color = hex_to_rgb(colour) if colour else None
+
     def fill_of(self, sheet: str, ref: str) -> str:
-        """The fill of a cell ("RRGGBB", "" none); "" where the engine cannot read fills."""
+        """The fill of a cell ("RRGGBB", "" none). Where the engine cannot read fills, the fill the
+        template gives that cell (:func:`template_fill`)."""
         if not self.desktop:
-            return ""
+            return template_fill(sheet, ref)
         return rgb_to_hex(self.sheet(sheet).range(ref).color)
 
     def note_of(self, sheet: str, ref: str) -> str:
@@ -245,6 +368,9 @@ class LiveBook:
 
     def set_note(self, sheet: str, ref: str, text: str) -> None:
         """Set the note of a cell; "" removes it. Skipped (and remembered) where notes are unsupported."""
+        if self.platform == VBA:
+            self.macro("XtSetNote", sheet, ref, text)
+            return
         rng = self.sheet(sheet).range(ref)
         try:
             note = rng.note
@@ -310,7 +436,18 @@ class LiveBook:
     @contextmanager
     def unprotected(self, names: Iterable[str]) -> Iterator[None]:
         """Unprotect the named sheets (layout password) for the block, then protect them again
-        with the allowances they had. A no-op for the remote book."""
+        with the allowances they had. A no-op for the remote book of Office.js; the VBA client's
+        helpers XtUnprotect/XtProtect do it there (they remember the allowances themselves)."""
+        if self.platform == VBA:
+            opened = [n for n in dict.fromkeys(names) if n in self.sheet_names]
+            for n in opened:
+                self.macro("XtUnprotect", n, layout.PROTECTION_PASSWORD)
+            try:
+                yield
+            finally:
+                for n in reversed(opened):
+                    self.macro("XtProtect", n, layout.PROTECTION_PASSWORD)
+            return
         states: list[tuple[Any, dict[str, bool]]] = []
         try:
             for name in dict.fromkeys(names):
@@ -355,8 +492,16 @@ class LiveBook:
 
     @contextmanager
     def keep_selection(self) -> Iterator[None]:
-        """Restore the active sheet and selection after the block (Windows, where adding a
-        validation rule selects cells); screen updating is off meanwhile."""
+        """Restore the active sheet and selection after the block (Windows and the VBA client,
+        where adding a validation rule selects cells); screen updating is off meanwhile (Windows)."""
+        if self.platform == VBA:
+            yield
+            api = self.book.impl.api["book"]
+            sheet = self.book.sheets[api["active_sheet_index"]]
+            sheet.activate()
+            if api.get("selection"):
+                sheet.range(api["selection"]).select()
+            return
         if self.platform != WINDOWS:
             yield
             return
@@ -384,8 +529,16 @@ class LiveBook:
     def alert(self, text: str, title: str, *, error: bool = False) -> None:
         self.book.app.alert(text, title=title, mode="critical" if error else "info")
 
-    def confirm(self, text: str, title: str) -> bool:
-        """Ask yes/no. True only for an explicit "yes" (the remote book cannot answer: False)."""
+    def confirm(self, text: str, title: str, *, then: str | None = None, cancelled: str = "") -> bool | None:
+        """Ask yes/no. True only for an explicit "yes" (the remote book cannot answer: False).
+
+        For the VBA client the question is asked after this button has returned: its helper
+        XtConfirm calls the service's button ``then`` on "yes" and shows ``cancelled`` on "no".
+        The answer is None then: the button stops here without a message of its own.
+        """
+        if self.platform == VBA and then:
+            self.macro("XtConfirm", text, title, then, cancelled, title)
+            return None
         answer = self.book.app.alert(text, title=title, buttons="yes_no", mode="info")
         return answer == "yes"
 
@@ -397,6 +550,9 @@ class LiveBook:
         if self.platform == WINDOWS:
             self._win_validation(spec)
             return True
+        if self.platform == VBA:
+            self._vba_validation(spec)
+            return True
         return self._xlwings_validation(spec)
 
     def _win_validation(self, spec: Any) -> None:
@@ -404,36 +560,41 @@ class LiveBook:
         Range.Validation. Relative references in a formula are read by Excel relative to the
         active cell, so the first cell of the range is selected while the rule is added."""
         sheet = self.sheet(spec.sheet)
-        address = ",".join(spec.sqref.split())
-        rng = sheet.range(address)
-        formula1 = spec.formula1
-        if spec.type == "list" and formula1 and formula1.startswith('"'):
-            sep = self._list_separator()
-            formula1 = sep.join(v for v in formula1.strip('"').split(","))
-        elif formula1 is not None and spec.type in ("list", "custom"):
-            formula1 = "=" + formula1
-        if spec.type == "custom" or (spec.type == "list" and formula1 and "(" in formula1):
+        call = validation_call(spec, self._list_separator())
+        rng = sheet.range(call.address)
+        if call.select_first:
             sheet.activate()
             sheet.range(spec.first_cell).select()
         v = rng.api.Validation
         v.Delete()
-        kwargs: dict[str, Any] = {"Type": XL_DV_TYPE[spec.type], "AlertStyle": XL_DV_ALERT[spec.error_style]}
-        if spec.operator:
-            kwargs["Operator"] = XL_OPERATOR[spec.operator]
-        if formula1 is not None:
-            kwargs["Formula1"] = formula1
-        if spec.formula2 is not None:
-            kwargs["Formula2"] = spec.formula2
+        kwargs: dict[str, Any] = {"Type": call.type, "AlertStyle": call.alert_style}
+        if call.operator:
+            kwargs["Operator"] = call.operator
+        if call.formula1 is not None:
+            kwargs["Formula1"] = call.formula1
+        if call.formula2 is not None:
+            kwargs["Formula2"] = call.formula2
         v.Add(**kwargs)
-        v.IgnoreBlank = spec.allow_blank
-        if spec.type == "list":
+        v.IgnoreBlank = call.ignore_blank
+        if call.in_cell_dropdown:
             v.InCellDropdown = True
-        v.InputTitle = spec.prompt_title
-        v.InputMessage = spec.prompt
-        v.ShowInput = bool(spec.prompt)
-        v.ErrorTitle = spec.error_title
-        v.ErrorMessage = spec.error
-        v.ShowError = spec.type != "any"
+        v.InputTitle = call.input_title
+        v.InputMessage = call.input_message
+        v.ShowInput = call.show_input
+        v.ErrorTitle = call.error_title
+        v.ErrorMessage = call.error_message
+        v.ShowError = call.show_error
+
+    def _vba_validation(self, spec: Any) -> None:
+        """The VBA client: the same Range.Validation calls as on Windows, made by the helpers
+        XtSetValidation (the rule) and XtValidationText (the texts). A literal list is sent with
+        "," and the helper uses the PC's list separator, as the Windows path does."""
+        call = validation_call(spec, ",")
+        self.macro("XtSetValidation", spec.sheet, call.address, call.type, call.alert_style, call.operator,
+                   call.formula1, call.formula2)
+        self.macro("XtValidationText", spec.sheet, call.address, call.ignore_blank, call.in_cell_dropdown,
+                   call.input_title, call.input_message, call.show_input, call.error_title, call.error_message,
+                   call.show_error)
 
     def _list_separator(self) -> str:
         try:

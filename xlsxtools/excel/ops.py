@@ -14,11 +14,18 @@ from typing import Any
 from xlsxtools import layout
 from xlsxtools.config import Config
 from xlsxtools.errors import NotATemplateWorkbook, UserError
+from xlsxtools.excel.buttons import CONFIRMED_SUFFIX
 from xlsxtools.excel.edge import Formula, LiveBook, split_ref
 from xlsxtools.excel.guard import TITLE
 from xlsxtools.model import Finding, Severity, UnitWorkbook
 from xlsxtools.normalize import clean
 from xlsxtools.workbook.reader import MemorySource, cell_at
+
+#: The last line of both help texts, and its twin for a template whose buttons call the service.
+LOCAL_FAILURE_HELP = "按钮报错时：按提示修改后再点一次；提示中给出的日志文件请发给负责维护的同事。"
+SERVER_FAILURE_HELP = ("按钮报错时：按提示修改后再点一次；仍然出错时，请把提示内容和出错时间告诉负责维护的同事"
+                       "（服务器上记录了详细信息）。访问令牌失效时，点击“访问令牌”重新输入。")
+SERVER_SUMMARY_NOTE = "本工作簿的按钮通过绩效服务运行：“汇总”和“打开问题清单”需要本机的文件夹，请在绩效服务网页的汇总页面操作。"
 
 #: File name of the summary written into the unit folder when the output cell is empty.
 DEFAULT_SUMMARY_FILE = "绩效汇总结果.xlsx"
@@ -32,16 +39,14 @@ UNIT_HELP = (
     "全部问题列在“检查结果”表中，点击“单元格”列可跳转。\n"
     "· 计算得分：按每行的评（扣）分标准计算得分、预算执行得分、总分和等级，写入实际完成表。\n"
     "· 清除标记：去掉检查时加的底色和批注，不改动填写的内容。\n\n"
-    "按钮报错时：按提示修改后再点一次；提示中给出的日志文件请发给负责维护的同事。"
-)
+) + LOCAL_FAILURE_HELP
 SUMMARY_HELP = (
     "绩效工具（汇总工作簿）各按钮的作用：\n"
     "· 选择文件夹：选择存放各单位工作簿的文件夹（也可直接在“单位工作簿文件夹”单元格中填写路径）。\n"
     "· 汇总：读取文件夹（含子文件夹）中的全部单位工作簿，汇总得分、等级和问题，生成汇总结果文件并打开。\n"
     "· 打开问题清单：打开上次汇总的结果文件，显示“问题清单”表（每个单位需要修改的文件、工作表、单元格）。\n\n"
     "“汇总结果文件”不填时，结果保存在所选文件夹中的“" + DEFAULT_SUMMARY_FILE + "”。\n"
-    "按钮报错时：按提示修改后再点一次；提示中给出的日志文件请发给负责维护的同事。"
-)
+) + LOCAL_FAILURE_HELP
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,8 +191,7 @@ def write_report(live: LiveBook, findings: Sequence[Finding], marks: Sequence[An
         block.append(line)
     live.write_block(sheet, layout.REPORT_FIRST_ROW, 1, block)
     live.write_block(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, [list(MARK_TITLES)])
-    live.sheet(sheet).range((layout.REPORT_HEADER_ROW, MARK_FIRST_COL),
-                            (layout.REPORT_HEADER_ROW, last_col)).columns.hidden = True
+    live.hide_columns(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, layout.REPORT_HEADER_ROW, last_col)
 
 
 def show_findings(live: LiveBook, findings: Sequence[Finding], report: list[list[Any]] | None) -> None:
@@ -218,16 +222,18 @@ def show_findings(live: LiveBook, findings: Sequence[Finding], report: list[list
 # ---------------------------------------------------------------------------------------------
 
 
-def check_rows(book: Any) -> str:
-    """检查: the findings of ``xlsxtools check`` shown in the workbook; returns the message shown."""
+def check_rows(book: Any, config: Config | None = None) -> str:
+    """检查: the findings of ``xlsxtools check`` shown in the workbook; returns the message shown.
+
+    ``config``: the policies (the service passes its own); default: ``xlsxtools.toml`` beside the
+    workbook, else the defaults (the same for every button below)."""
     from xlsxtools.checks import run_checks
 
     live = LiveBook(book)
     live.status("正在检查……")
     try:
         uw, grids = read_unit(live, [layout.REPORT_SHEET])
-        config = load_config_for(live)
-        findings = list(uw.findings) + run_checks(uw.table, uw.actuals, config)
+        findings = list(uw.findings) + run_checks(uw.table, uw.actuals, config or load_config_for(live))
         findings.sort(key=lambda f: (*f.sort_key, f.severity.rank))
         show_findings(live, findings, grids.get(layout.REPORT_SHEET))
     finally:
@@ -239,7 +245,7 @@ def check_rows(book: Any) -> str:
     return text
 
 
-def compute_scores(book: Any) -> str:
+def compute_scores(book: Any, config: Config | None = None) -> str:
     """计算得分: the scores of ``xlsxtools score --write`` written into 实际完成."""
     from xlsxtools.codes import dedupe
     from xlsxtools.rules.render import fmt
@@ -253,7 +259,7 @@ def compute_scores(book: Any) -> str:
         if uw.actuals is None:
             raise UserError(f"工作簿中没有可用的「{layout.ACTUALS_SHEET}」表，无法计算得分", file=live.name,
                             sheet=layout.ACTUALS_SHEET)
-        us = score_unit(uw.table, uw.actuals, load_config_for(live))
+        us = score_unit(uw.table, uw.actuals, config or load_config_for(live))
         with live.unprotected([layout.ACTUALS_SHEET]):
             live.apply_edits(score_edits(uw, us))
     finally:
@@ -275,7 +281,7 @@ def compute_scores(book: Any) -> str:
     return text
 
 
-def clear_marks(book: Any) -> str:
+def clear_marks(book: Any, config: Config | None = None) -> str:
     """清除标记: restore the fill and note every marked cell had before the last check."""
     from xlsxtools.annotate import MARK_FIRST_COL, MARK_TITLES, clear_edits
 
@@ -341,7 +347,7 @@ def apply_dropdowns(live: LiveBook, targets: list[list[Any]], actuals: list[list
     return grid_rows, applied, len(specs) - applied
 
 
-def add_dropdowns(book: Any) -> str:
+def add_dropdowns(book: Any, config: Config | None = None) -> str:
     """添加下拉: the validation plan of ``xlsxtools dropdowns`` applied to the live workbook."""
     live = LiveBook(book)
     live.status("正在添加下拉列表……")
@@ -372,9 +378,12 @@ def _has_content(grid: list[list[Any]], first: int, rows: int, cols: int) -> boo
     return any(clean(cell_at(grid, r, c)) for r in range(first, first + rows) for c in range(1, cols + 1))
 
 
-def import_table(book: Any) -> str:
+def import_table(book: Any, config: Config | None = None, *, confirmed: bool = False) -> str:
     """导入: the table pasted on 导入 read by the importer and written into 目标表 (like ``xlsxtools
-    import -o``); the importer's repairs are listed on 检查结果, the dropdowns re-applied."""
+    import -o``); the importer's repairs are listed on 检查结果, the dropdowns re-applied.
+
+    A filled 目标表 is replaced only after a "yes" (``confirmed``: the user already said yes, the
+    service's second call after the VBA client asked)."""
     from xlsxtools.importer import parse_rows
     from xlsxtools.validation import target_grid_rows
     from xlsxtools.workbook.template import _number_or_text
@@ -401,13 +410,16 @@ def import_table(book: Any) -> str:
     grid_rows = target_grid_rows(targets)
     header_filled = any(clean(cell_at(targets, layout.HEADER_ROW[f.key], split_ref(layout.HEADER_VALUE_COL + "1")[1]))
                         for f in layout.HEADER_FIELDS)
-    if header_filled or _has_content(targets, layout.TARGET_FIRST_ROW, grid_rows, ncols):
+    if not confirmed and (header_filled or _has_content(targets, layout.TARGET_FIRST_ROW, grid_rows, ncols)):
         ask = ("目标表中已经有内容。导入将用粘贴的旧表替换目标表的单位信息、全部指标和表尾，"
                "并清空实际完成表中已填的实际完成值和偏差原因。\n是否继续？")
-        if not live.confirm(ask, f"{TITLE}：导入"):
-            text = "已取消导入，目标表没有改动。"
-            live.alert(text, f"{TITLE}：导入")
-            return text
+        cancelled = "已取消导入，目标表没有改动。"
+        answer = live.confirm(ask, f"{TITLE}：导入", then="import_table" + CONFIRMED_SUFFIX, cancelled=cancelled)
+        if answer is None:  # asked by the VBA client after this call; "yes" calls import_table_confirmed
+            return ask
+        if not answer:
+            live.alert(cancelled, f"{TITLE}：导入")
+            return cancelled
 
     n = len(table.indicators)
     extra = max(0, n - grid_rows)
@@ -523,13 +535,18 @@ def _write_table(live: LiveBook, table: Any, rows: int, number_or_text: Any, tar
             _put(actuals, layout.ACTUAL_FIRST_ROW, col, [[None]] * rows)
 
 
-def show_help(book: Any) -> str:
+def show_help(book: Any, config: Config | None = None) -> str:
     """帮助: what each button of this workbook does."""
     live = LiveBook(book)
     text = SUMMARY_HELP if layout.SUMMARY_SHEET in live.sheet_names else UNIT_HELP
-    from xlsxtools.excel.guard import log_dir
+    if live.on_server:
+        text = text.replace(LOCAL_FAILURE_HELP, SERVER_FAILURE_HELP)
+        if layout.SUMMARY_SHEET in live.sheet_names:
+            text += "\n" + SERVER_SUMMARY_NOTE
+    else:
+        from xlsxtools.excel.guard import log_dir
 
-    text += f"\n（日志文件夹：{log_dir()}）"
+        text += f"\n（日志文件夹：{log_dir()}）"
     live.alert(text, f"{TITLE}：帮助")
     return text
 
@@ -579,7 +596,7 @@ def _open_at(live: LiveBook, path: Path, sheet: str) -> bool:
     return True
 
 
-def consolidate(book: Any) -> str:
+def consolidate(book: Any, config: Config | None = None) -> str:
     """汇总: ``xlsxtools consolidate FOLDER -o FILE`` for the folder in the settings cell; opens the result."""
     from xlsxtools.consolidate.runner import consolidate as run
 
@@ -588,7 +605,7 @@ def consolidate(book: Any) -> str:
     live.status(f"正在汇总 {folder} 中的单位工作簿……")
     try:
         try:
-            report = run([folder], out, config=load_config_for(live, folder))
+            report = run([folder], out, config=config or load_config_for(live, folder))
         except PermissionError as exc:
             raise UserError(f"无法写入汇总结果文件（是否正在 Excel 中打开？请先关闭它）：{out}", file=str(out)) from exc
     finally:
@@ -610,7 +627,7 @@ def consolidate(book: Any) -> str:
     return text
 
 
-def open_findings(book: Any) -> str:
+def open_findings(book: Any, config: Config | None = None) -> str:
     """打开问题清单: the summary file of the last consolidation, opened at its findings sheet."""
     live = LiveBook(book)
     _, out = summary_paths(live)

@@ -7,6 +7,7 @@ python-calamine, defined names with openpyxl), so a button can be pressed on a f
 actions inspected: the tests, the latency benchmark and debugging use it::
 
     python -m xlsxtools.excel.remote unit.xlsm check_rows     # prints the actions as JSON
+    python -m xlsxtools.excel.remote unit.xlsm check_rows --server   # as the service answers the VBA client
 
 Formulas are not evaluated (openpyxl-written files carry no cached values): the cells of
 实际完成 that link to 目标表 are filled in as Excel would show them. The remote engine is part of
@@ -50,7 +51,8 @@ def _simulate_links(grids: dict[str, list[list[Any]]]) -> None:
         return
 
     def at(grid: list[list[Any]], r: int, c: int) -> Any:
-        return grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        v = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        return "" if v is None else v  # =IF(x="","",x) shows "" for an empty x
 
     def put(grid: list[list[Any]], r: int, c: int, v: Any) -> None:
         while len(grid) < r:
@@ -99,15 +101,8 @@ def defined_names(path: Path, sheet_names: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The JSON an Office.js client of xlwings sends for the workbook at ``path``.
-
-    ``edit`` sets cell values before (sheet → {"E12": value}): what a user typed in Excel.
-    """
-    import xlwings as xw
-
-    names, grids = workbook_grids(path)
-    _simulate_links(grids)
+def _apply_edit(grids: dict[str, list[list[Any]]], edit: dict[str, dict[str, Any]] | None, empty: Any) -> None:
+    """Set cell values (sheet → {"E12": value}) in the grids, growing them with ``empty``."""
     for sheet, cells in (edit or {}).items():
         grid = grids[sheet]
         for ref, value in cells.items():
@@ -119,10 +114,22 @@ def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None)
             row = int(m.group(2))
             width = max(len(grid[0]) if grid else 0, col)
             while len(grid) < row:
-                grid.append([""] * width)
+                grid.append([empty] * width)
             for line in grid:
-                line.extend([""] * (width - len(line)))
+                line.extend([empty] * (width - len(line)))
             grid[row - 1][col - 1] = value
+
+
+def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON an Office.js client of xlwings sends for the workbook at ``path``.
+
+    ``edit`` sets cell values before (sheet → {"E12": value}): what a user typed in Excel.
+    """
+    import xlwings as xw
+
+    names, grids = workbook_grids(path)
+    _simulate_links(grids)
+    _apply_edit(grids, edit, "")
     sheets = []
     for n in names:
         values = [[_payload_value(v) for v in r] for r in grids[n]] or [[""]]
@@ -130,6 +137,67 @@ def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None)
     return {"client": "Office.js", "version": xw.__version__,
             "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
             "names": defined_names(path, names), "sheets": sheets}
+
+
+def _vba_value(v: Any) -> Any:
+    """A cell value as xlwings' VBA client sends it (VBA-Web's ConvertToJson of Range.Value):
+    empty → null ("" stays: a formula showing nothing), dates as "yyyy-mm-ddTHH:MM:SS.000Z",
+    numbers with VBA's 15 significant digits."""
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(v, date):
+        return v.strftime("%Y-%m-%dT00:00:00.000Z")
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        f = float(f"{v:.15g}")
+        return int(f) if f.is_integer() else f
+    return v
+
+
+def vba_payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None, *, active_sheet: int = 0,
+                          selection: str | None = "A1") -> dict[str, Any]:
+    """The JSON xlwings' VBA client (``RunRemotePython`` in addin/Remote.bas) sends for the
+    workbook at ``path``, after ``edit`` (as in :func:`payload_from_file`).
+
+    What Remote.bas builds: ``client`` "VBA", the xlwings version, ``book`` (name, active sheet
+    index, selection address without $), ``names`` (only names that refer to a range: name, sheet
+    index, address, scope; no formula text), and per worksheet (hidden ones too, in workbook order)
+    its name, pictures, tables and ``values``: ``Range.Value`` from A1 to the end of the used range
+    (the used range counts formatted empty cells), an empty sheet as ``[[]]``. Cells that show
+    "" through a formula are "", empty cells null. The result went through JSON once, as on the wire.
+    """
+    import openpyxl
+    import xlwings as xw
+
+    names, grids = workbook_grids(path)
+    grids = {n: [[None if v == "" else v for v in r] for r in g] for n, g in grids.items()}
+    _simulate_links(grids)
+    _apply_edit(grids, edit, None)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    sheets = []
+    for n in names:
+        ws = wb[n]
+        grid = grids[n]
+        rows = max(len(grid), ws.max_row if ws.max_row > 1 or ws.max_column > 1 or grid else 0)
+        cols = max([len(r) for r in grid] + [ws.max_column if rows else 0])
+        values = [[_vba_value(grid[r][c]) if r < len(grid) and c < len(grid[r]) else None for c in range(cols)]
+                  for r in range(rows)]
+        if not any(v is not None for row in values for v in row):
+            values = [[]]
+        sheets.append({"name": n, "pictures": [], "tables": [], "values": values})
+    vba_names = []
+    for name in defined_names(path, names):
+        if name["sheet_index"] is None or not name["address"]:
+            continue  # Remote.bas sends only names whose RefersToRange exists
+        vba_names.append({k: name[k] for k in ("name", "sheet_index", "address", "book_scope", "scope_sheet_name",
+                                               "scope_sheet_index")})
+    payload = {"client": "VBA", "version": xw.__version__,
+               "book": {"name": path.name, "active_sheet_index": active_sheet, "selection": selection},
+               "names": vba_names, "sheets": sheets}
+    return json.loads(json.dumps(payload, ensure_ascii=True))
 
 
 def remote_book(payload: dict[str, Any]) -> Any:
@@ -157,9 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workbook", type=Path)
     parser.add_argument("button", help="check_rows, compute_scores, add_dropdowns, clear_marks, import_table, "
                                        "show_help, consolidate, open_findings")
+    parser.add_argument("--server", action="store_true",
+                        help="as the service answers a --server template (the VBA client's payload, run_button)")
     args = parser.parse_args(argv)
-    book = press(payload_from_file(args.workbook), args.button)
-    json.dump(book.json()["actions"], sys.stdout, ensure_ascii=False, indent=1, default=str)
+    if args.server:
+        from xlsxtools.config import Config
+        from xlsxtools.service.excel_remote import run_button
+
+        actions = run_button(args.button, vba_payload_from_file(args.workbook), config=Config())["actions"]
+    else:
+        actions = press(payload_from_file(args.workbook), args.button).json()["actions"]
+    json.dump(actions, sys.stdout, ensure_ascii=False, indent=1, default=str)
     print()
     return 0
 

@@ -170,11 +170,12 @@ def xlwings_modules() -> list[Module]:
 
 
 def template_modules(kind: TemplateKind, sheet_codenames: Sequence[str] | Iterable[str],
-                     *, source_dir: Path | None = None) -> list[Module]:
+                     *, source_dir: Path | None = None, server: bool = False) -> list[Module]:
     """Every module of a template's VBA project, in the order Excel lists them.
 
     ``sheet_codenames`` are the codenames of the workbook's sheets (one document module each);
-    a ``macros/<codename>.cls`` file, when present, supplies that sheet's code.
+    a ``macros/<codename>.cls`` file, when present, supplies that sheet's code. ``server``: the
+    buttons call the bureau's service (see :mod:`xlsxtools.vba.server`).
     """
     if kind not in RIBBON_MODULE:
         raise ValueError(f"unknown template kind {kind!r}")
@@ -186,6 +187,15 @@ def template_modules(kind: TemplateKind, sheet_codenames: Sequence[str] | Iterab
             modules.append(module_from_file(custom, "document", base=SHEET_BASE))
         else:
             modules.append(document_module(name))
-    modules.append(module_from_file(src / f"{RIBBON_MODULE[kind]}.bas", "standard"))
+    ribbon = src / f"{RIBBON_MODULE[kind]}.bas"
+    if server:
+        from xlsxtools.vba import server as srv
+
+        source = stored_source(srv.ribbon_source(to_codepage(ribbon.read_bytes(), str(ribbon))), "standard")
+        modules.append(Module(module_name(source), "standard", source))
+    else:
+        modules.append(module_from_file(ribbon, "standard"))
     modules += xlwings_modules()
+    if server:
+        modules += srv.server_modules()
     return modules

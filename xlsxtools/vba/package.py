@@ -148,19 +148,24 @@ def add_conf_sheet(wb: Any, settings: Mapping[str, Any] | None = None) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def ribbon_xml(kind: Kind) -> bytes:
-    """The customUI XML (UTF-8) of a template kind."""
+def ribbon_xml(kind: Kind, server: bool = False) -> bytes:
+    """The customUI XML (UTF-8) of a template kind (``server``: with the token button)."""
     if kind not in RIBBON_FILES:
         raise ValueError(f"unknown template kind {kind!r}")
-    return resources.files("xlsxtools.vba").joinpath(RIBBON_FILES[kind]).read_bytes()
+    xml = resources.files("xlsxtools.vba").joinpath(RIBBON_FILES[kind]).read_bytes()
+    if server:
+        from xlsxtools.vba.server import ribbon_xml as server_ribbon
+
+        return server_ribbon(xml)
+    return xml
 
 
-def vba_project(kind: Kind, sheet_codenames: list[str]) -> bytes:
+def vba_project(kind: Kind, sheet_codenames: list[str], server: bool = False) -> bytes:
     """vbaProject.bin bytes for a template kind whose sheets have ``sheet_codenames``."""
     from xlsxtools.vba.modules import template_modules
     from xlsxtools.vba.ovba import build_vba_project
 
-    return build_vba_project(template_modules(kind, sheet_codenames))
+    return build_vba_project(template_modules(kind, sheet_codenames, server=server))
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,11 +310,11 @@ def _sheet_codenames(parts: dict[str, bytes], wb_part: str) -> list[str]:
     return names
 
 
-def _add_ribbon(parts: dict[str, bytes], kind: Kind | None) -> bool:
+def _add_ribbon(parts: dict[str, bytes], kind: Kind | None, server: bool = False) -> bool:
     """Ensure the customUI part (when ``kind`` is given) and its root relationship; True if changed."""
     changed = False
     if kind is not None:
-        xml = ribbon_xml(kind)
+        xml = ribbon_xml(kind, server)
         if parts.get(CUSTOMUI_PART) != xml:
             parts[CUSTOMUI_PART] = xml
             changed = True
@@ -325,7 +330,8 @@ def _add_ribbon(parts: dict[str, bytes], kind: Kind | None) -> bool:
     return True
 
 
-def package_xlsm(src: str | Path, dst: str | Path, kind: Kind, *, reproducible: bool = False) -> None:
+def package_xlsm(src: str | Path, dst: str | Path, kind: Kind, *, reproducible: bool = False,
+                 server: bool = False) -> None:
     """Write ``dst``: the openpyxl-saved workbook ``src`` as a macro-enabled .xlsm with the VBA
     project (built from macros/ and the installed xlwings) and the ribbon of ``kind``.
 
@@ -333,7 +339,8 @@ def package_xlsm(src: str | Path, dst: str | Path, kind: Kind, *, reproducible: 
     project or ribbon already in ``src`` is replaced. ``src`` may equal ``dst``. The package
     itself is always deterministic; with ``reproducible`` the created/modified dates openpyxl
     stamps into docProps/core.xml are also fixed ($SOURCE_DATE_EPOCH or 2026-01-01), so a
-    template rebuilt from the same sources is byte-identical.
+    template rebuilt from the same sources is byte-identical. ``server``: the buttons call the
+    bureau's service (:mod:`xlsxtools.vba.server`; the address is on the xlwings.conf sheet).
     """
     if kind not in RIBBON_FILES:
         raise ValueError(f"unknown template kind {kind!r}")
@@ -346,7 +353,7 @@ def package_xlsm(src: str | Path, dst: str | Path, kind: Kind, *, reproducible: 
     codenames = _sheet_codenames(parts, wb_part)
 
     vba_part = _resolve(wb_part, "vbaProject.bin")
-    parts[vba_part] = vba_project(kind, codenames)
+    parts[vba_part] = vba_project(kind, codenames, server)
     wb_rels_name = _rels_path(wb_part)
     wb_rels = [r for r in _read_rels(parts, wb_rels_name) if r.get("Type") != VBA_REL]
     wb_rels.append({"Id": _new_rid(wb_rels), "Type": VBA_REL, "Target": "vbaProject.bin"})
@@ -358,7 +365,7 @@ def package_xlsm(src: str | Path, dst: str | Path, kind: Kind, *, reproducible: 
     defaults.setdefault("bin", VBA_CT)
     parts["[Content_Types].xml"] = _write_content_types(defaults, overrides)
 
-    _add_ribbon(parts, kind)
+    _add_ribbon(parts, kind, server)
     if reproducible and "docProps/core.xml" in parts:
         parts["docProps/core.xml"] = _fixed_dates(parts["docProps/core.xml"])
     _write_zip(parts, Path(dst))

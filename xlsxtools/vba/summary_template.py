@@ -93,11 +93,12 @@ def write_summary_template(out_path: str | Path, conf: Mapping[str, Any] | None 
     import tempfile
 
     from xlsxtools.vba.package import package_xlsm
+    from xlsxtools.vba.server import server_url
 
     out = Path(out_path)
     wb = build_summary_template(conf)
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "summary.xlsx"
         wb.save(plain)
-        package_xlsm(plain, out, "summary", reproducible=True)
+        package_xlsm(plain, out, "summary", reproducible=True, server=server_url(conf) is not None)
     return out

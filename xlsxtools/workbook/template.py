@@ -502,6 +502,7 @@ def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT,
     (.xlsx) are written as plain workbooks.
     """
     from xlsxtools.vba.package import add_conf_sheet, package_xlsm
+    from xlsxtools.vba.server import server_url
 
     macro = dst.suffix.lower() == ".xlsm"
     if macro:
@@ -514,7 +515,7 @@ def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT,
         normalize_package(raw, norm)
         with atomic_path(dst) as out:
             if macro:
-                package_xlsm(norm, out, kind)
+                package_xlsm(norm, out, kind, server=server_url(conf) is not None)
             else:
                 shutil.copyfile(norm, out)
             out.chmod(0o644)  # a template is meant to be shared
