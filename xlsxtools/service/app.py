@@ -171,6 +171,7 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     templates.env.globals["ROLES"] = auth.ROLES
     templates.env.globals["OUTPUTS"] = OUTPUTS
     templates.env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
+    templates.env.filters["num"] = _num
     _routes(app, state, templates)
     return app
 
@@ -178,6 +179,15 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
 # ----------------------------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------------------------
+
+
+def _num(v: Any) -> str:
+    """A number as people write it: 2.0 → 2, 2.50 → 2.5; anything else as text."""
+    if isinstance(v, bool) or v is None:
+        return "" if v is None else str(v)
+    if isinstance(v, int | float):
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
 
 
 class Redirect(Exception):
@@ -360,7 +370,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:  # 
             if row is None or not row["active"] or not auth.verify_password(row["password_hash"], password):
                 state.login_ip.hit(ip)
                 state.login_user.hit(username)
-                db.log(conn, None, "登录失败", f"用户名：{username}", ip)
+                db.log(conn, {"id": None, "username": username[:100]}, "登录失败", f"用户名：{username}", ip)
                 return False, "用户名或密码不正确"
             db.log(conn, dict(row), "登录", "", ip)
             return True, dict(row)
