@@ -168,13 +168,13 @@ def init_command(ctx: click.Context, roster: str, bureau: str) -> None:
 
     if not re.fullmatch(r"[A-Za-z0-9_.-]{2,50}", bureau):
         raise UserError("--bureau 用户名只能包含字母、数字和 _ . -（2 到 50 位）")
+    cfg, data_dir = _settings(ctx)
     names = load_roster(roster)
     if not names:
         raise UserError("名册中没有单位名称", file=roster)
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise UserError(f"名册中有重复的单位：{'、'.join(dup)}", file=roster)
-    cfg, data_dir = _settings(ctx)
     _print_accounts(init_accounts(_engine(cfg, data_dir), names, bureau))
 
 
