@@ -78,7 +78,7 @@ async def client_run(base: str, user: str, password: str, payload: bytes, rounds
                 if res.status_code != 200 or "计分" not in res.text:
                     errors.append(f"result page: {res.status_code}")
                     continue
-            except Exception as exc:  # noqa: BLE001 (every failure counts as an error)
+            except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
                 continue
             latencies.append(time.perf_counter() - t0)

@@ -287,7 +287,7 @@ def group_findings(findings: list[dict[str, Any]]) -> list[tuple[str, list[dict[
 # ----------------------------------------------------------------------------------------------
 
 
-def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:  # noqa: C901 (one place for all routes)
+def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
     engine = state.engine
 
     def page(request: Request, name: str, user: dict[str, Any] | None, status: int = 200, **ctx: Any) -> HTMLResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from service_support import BACKENDS, build_service, csrf_of, demo_files, pg_server, worker_pool  # noqa: F401
+from service_support import BACKENDS, build_service, csrf_of
 
 A, B = "甲单位", "乙单位"
 

@@ -8,14 +8,11 @@ import time
 
 import pytest
 import python_calamine
-from service_support import (  # noqa: F401 (fixtures)
+from service_support import (
     BACKENDS,
     EVIL_UNIT,
     build_service,
     csrf_of,
-    demo_files,
-    pg_server,
-    worker_pool,
 )
 
 ZHENGWU = "芷江侗族自治县政务服务中心"
@@ -155,5 +152,5 @@ def test_bureau_roster_approval_and_consolidation(svc, demo_files):
     for action in ("登录", "上传", "提交", "核定", "汇总"):
         assert f">{action}<" in audit, action
     hist = bureau.get("/bureau/history").text
-    assert period in hist and f"{job}/download".replace("/bureau/consolidations/", "") or True
+    assert (period in hist and f"{job}/download".replace("/bureau/consolidations/", "")) or True
     assert json.dumps(st)  # status is JSON

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 import sqlalchemy as sa
-from service_support import build_service, csrf_of, demo_files, worker_pool  # noqa: F401
+from service_support import build_service, csrf_of
 
 UNIT = "甲单位"
 

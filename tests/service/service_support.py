@@ -1,4 +1,4 @@
-"""Fixtures for the service tests: a real PostgreSQL server, apps on SQLite and PostgreSQL, logged-in clients.
+"""Helpers for the service tests (fixtures in conftest.py): apps on SQLite and PostgreSQL, logged-in clients.
 
 PostgreSQL: Debian's server binaries (``apt-get install postgresql``, done by scripts/dev) are started
 once per test session in a temporary folder, on a Unix socket only, as the ``postgres`` user when the
@@ -13,12 +13,7 @@ import itertools
 import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
-
-import pytest
 
 BACKENDS = ["sqlite", "postgresql"]
 #: A roster unit whose name is markup: every page must show it as text.
@@ -26,7 +21,7 @@ EVIL_UNIT = '<script>alert("x")</script>测试局'
 _db_counter = itertools.count(1)
 
 
-def _pg_bin() -> Path | None:
+def pg_bin() -> Path | None:
     for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if os.path.exists(os.path.join(d, "initdb")):
             return Path(d)
@@ -34,38 +29,10 @@ def _pg_bin() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _as_pg(cmd: list[str]) -> list[str]:
+def as_pg(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *cmd]
     return cmd
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """URL prefix of a throw-away PostgreSQL server (one per test session)."""
-    bindir = _pg_bin()
-    if bindir is None:
-        if os.environ.get("XLSXTOOLS_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL server binaries not found (apt-get install postgresql)")
-        pytest.skip("PostgreSQL server binaries not installed")
-    root = Path(tempfile.mkdtemp(prefix="xlsxtools-pg-"))
-    os.chmod(root, 0o755)
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(sock, "postgres")
-    subprocess.run(_as_pg([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                           "--no-sync", "--locale=C"]), check=True, capture_output=True)
-    opts = f"-k {sock} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(_as_pg([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log.txt"),
-                           "-w", "-t", "60", "start"]), check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@/{{db}}?host={sock}"
-    finally:
-        subprocess.run(_as_pg([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def new_pg_database(pg_url: str) -> str:
@@ -77,24 +44,6 @@ def new_pg_database(pg_url: str) -> str:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return pg_url.format(db=name)
-
-
-@pytest.fixture(scope="session")
-def demo_files(tmp_path_factory):
-    """The demo's unit workbooks (imported samples with actuals): real uploads for the tests."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    subprocess.run([sys.executable, "-m", "xlsxtools", "demo", str(out)], check=True, capture_output=True)
-    return out
-
-
-@pytest.fixture(scope="session")
-def worker_pool():
-    from xlsxtools.config import ServerSettings
-    from xlsxtools.service.jobs import Pool
-
-    pool = Pool(ServerSettings(workers=2, task_timeout=60))
-    yield pool
-    pool.close()
 
 
 def make_config(tmp: Path, database_url: str | None, **server):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from service_support import BACKENDS, new_pg_database, pg_server  # noqa: F401
+from service_support import BACKENDS, new_pg_database
 
 
 @pytest.fixture(params=BACKENDS)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from service_support import BACKENDS, build_service, csrf_of, pg_server, worker_pool  # noqa: F401
+from service_support import BACKENDS, build_service, csrf_of
 
 UNIT = "甲单位"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import python_calamine
-from service_support import BACKENDS, EVIL_UNIT, build_service, demo_files, pg_server, worker_pool  # noqa: F401
+from service_support import BACKENDS, EVIL_UNIT, build_service
 
 CHROMIUM = "/usr/bin/chromium"
 ZHENGWU = "芷江侗族自治县政务服务中心"
