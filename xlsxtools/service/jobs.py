@@ -114,23 +114,23 @@ def analyze(blob: str, suffix: str, config: Config) -> dict[str, Any]:
             "complete": False,
         }
         if kind == "unit":
-            result["score"] = _score(p, config)
+            from xlsxtools.model import UnitWorkbook
+
+            # the workbook as `score` reads it (load() kept the reader's own findings)
+            uw = UnitWorkbook(path=str(p), layout_version=None, table=loaded.table, actuals=loaded.actuals,
+                              findings=list(loaded.findings))
+            result["score"] = _score(uw, p, config)
             result["complete"] = bool(result["score"] and result["score"]["complete"])
         errors = sum(f.severity is Severity.ERROR for f in findings)
         result["state"] = state_of(errors, result["complete"])
         return result
 
 
-def _score(p: Path, config: Config) -> dict[str, Any] | None:
+def _score(uw: Any, p: Path, config: Config) -> dict[str, Any]:
+    """What ``xlsxtools score --json`` prints for the workbook, plus each indicator's rule text."""
     from xlsxtools.commands.score import unit_score_dict
-    from xlsxtools.errors import UserError
     from xlsxtools.scoring import score_unit
-    from xlsxtools.workbook.reader import read_unit_workbook
 
-    try:
-        uw = read_unit_workbook(p)
-    except UserError:
-        return None
     us = score_unit(uw.table, uw.actuals, config)
     d = unit_score_dict(uw, us)
     d.pop("file", None)
