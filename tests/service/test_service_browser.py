@@ -85,8 +85,8 @@ def log_in(page, url, user, password):
 
 def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files, tmp_path):
     shots = shots_dir(tmp_path, live.backend)
-    unit_ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    bureau_ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    unit_ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    bureau_ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     unit, bureau = unit_ctx.new_page(), bureau_ctx.new_page()
     for p in (unit, bureau):

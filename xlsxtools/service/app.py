@@ -11,7 +11,6 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -852,18 +851,3 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
     def _log_api(user: dict[str, Any], name: str, ip: str) -> None:
         with engine.begin() as conn:
             db.log(conn, user, "Excel按钮", name, ip)
-
-
-def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` with several worker processes (settings in XLSXTOOLS_SERVE)."""
-    from xlsxtools.config import load_config
-
-    cfg = json.loads(os.environ["XLSXTOOLS_SERVE"])
-    config = load_config(cfg.get("config"), search_cwd=False)
-    from dataclasses import replace
-
-    config = replace(config, server=replace(config.server, **cfg.get("server", {})))
-    return create_app(config, Path(cfg["data"]))
-
-
-Handler = Callable[..., Any]

@@ -18,6 +18,7 @@ import concurrent.futures
 import contextlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -319,8 +320,10 @@ def run_consolidation(inp: ConsolidationInput) -> None:
         with tempfile.TemporaryDirectory(prefix="xlsxtools-cons-", dir=store.tmp) as d:
             folder = Path(d) / "units"
             folder.mkdir()
-            for i, (_unit, path, suffix) in enumerate(inp.files, 1):
-                os.symlink(path, folder / f"unit{i:05d}{suffix}")
+            for i, (unit, path, suffix) in enumerate(inp.files, 1):
+                # named after the roster's unit (the summary lists file names), never after an upload's name
+                safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:80] or "unit"
+                os.symlink(path, folder / f"{i:04d}-{safe}{suffix}")
             roster = Path(d) / "roster.txt"
             roster.write_text("\n".join(inp.roster) + "\n", encoding="utf-8")
             baseline = None
