@@ -88,10 +88,13 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
     unit_ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
     bureau_ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
     errors: list[str] = []
+    dialogs: list[str] = []
     unit, bureau = unit_ctx.new_page(), bureau_ctx.new_page()
     for p in (unit, bureau):
         p.on("pageerror", lambda e: errors.append(str(e)))
-        p.on("dialog", lambda d: d.accept())
+        # a Content-Security-Policy violation or a failed asset shows up as a console error
+        p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        p.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
 
     # the bureau's roster before: nobody submitted
     log_in(bureau, live.url, "czj", live.passwords["czj"])
@@ -160,5 +163,7 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
         assert bureau.locator("td", has_text=action).count() >= 1, action
     bureau.screenshot(path=str(shots / "9-audit.png"), full_page=True)
     assert not errors, errors
+    # the confirmations are wired by app.js (no inline handlers)
+    assert dialogs == ["确定提交给财政局吗？", "核定后，此目标表将作为该单位防篡改比对的基线。确定吗？"]
     unit_ctx.close()
     bureau_ctx.close()

@@ -115,3 +115,34 @@ def test_the_button_path_imports_no_web_or_database_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}).stdout.strip()
     assert out == ""
+
+
+class FailingPool:
+    """A pool whose every task overran its time limit."""
+
+    def run(self, func, *args, timeout=None):
+        from xlsxtools.service.jobs import JobFailed
+
+        raise JobFailed("处理超时（超过 60 秒），文件可能过大或已损坏")
+
+    def close(self):
+        pass
+
+
+def test_a_stuck_upload_becomes_a_message_on_the_page(tmp_path):
+    s = build_service("sqlite", tmp_path / "data", None, FailingPool(), [UNIT])
+    c = s.client(s.units[UNIT])
+    r = upload(c, "大表.xlsx", b"PK\x03\x04whatever")
+    page = c.get(r.headers["location"])
+    assert page.status_code == 200
+    assert "处理超时" in page.text and "无法读取" in page.text
+    s.engine.dispose()
+
+
+def test_pages_forbid_inline_script_and_framing(svc):
+    c = svc.client()
+    r = c.get("/login")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text and "onsubmit" not in r.text

@@ -12,7 +12,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,6 +35,8 @@ PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 OUTPUTS = {"annotated": "标注版", "imported": "导入后的单位工作簿", "scored": "计分版"}
 #: Bodies larger than this are refused before any reading (uploads and the API have their own limits).
 FORM_LIMIT = 256 * 1024
+#: Seconds a consolidation may run before its process is killed.
+CONSOLIDATION_TIMEOUT = 3600
 API_LIMIT = 16 * 1024 * 1024
 
 
@@ -100,6 +102,35 @@ class LimitBody:
         await resp(scope, receive, send)
 
 
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware: no inline script or style, no framing, no MIME sniffing, on every response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(msg: Any) -> None:
+            if msg["type"] == "http.response.start":
+                names = {k.lower() for k, _ in msg.get("headers", [])}
+                msg["headers"] = [*msg.get("headers", []), *((k, v) for k, v in SECURITY_HEADERS if k not in names)]
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)
+
+
 class ButtonBackend:
     """The Excel buttons' Python side (``xlsxtools.service.excel_remote``), run in the worker pool."""
 
@@ -145,6 +176,10 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     db.migrate(engine)
     with engine.begin() as conn:
         secret = db.get_meta(conn, "secret_key")
+        if engine.dialect.name == "sqlite":  # one server per SQLite file: its unfinished jobs died with it
+            t = db.consolidations
+            conn.execute(t.update().where(t.c.status.in_(("queued", "running")))
+                         .values(status="failed", finished=db.now(), message="服务重启，汇总中断，请重新开始汇总"))
     state = State(settings=settings, config=config, data_dir=data_dir, database_url=url, engine=engine,
                   store=BlobStore(data_dir), pool=pool or jobs.Pool(settings), buttons=buttons or ButtonBackend())
 
@@ -165,6 +200,7 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="xlsxtools_session",
                        max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(LimitBody, upload_limit=settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["ROLES"] = auth.ROLES
@@ -219,6 +255,11 @@ def need(request: Request, *roles: str) -> dict[str, Any]:
     if roles and user["role"] not in roles:
         raise HTTPException(403, "没有权限访问此页面")
     return user
+
+
+async def aneed(request: Request, *roles: str) -> dict[str, Any]:
+    """:func:`need` for async handlers (its database query runs off the event loop)."""
+    return await run_in_threadpool(need, request, *roles)
 
 
 def flash(request: Request, text: str, kind: str = "info") -> None:
@@ -390,7 +431,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/account/password")
     async def change_password(request: Request) -> Response:
-        user = need(request)
+        user = await aneed(request)
         form = await form_of(request)
         old, new, again = (str(form.get(k, ""))[:200] for k in ("old", "new", "again"))
 
@@ -416,7 +457,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/account/token")
     async def regenerate_token(request: Request) -> Response:
-        user = need(request, auth.ROLE_UNIT)
+        user = await aneed(request, auth.ROLE_UNIT)
         await form_of(request)
         token = auth.new_token()
 
@@ -449,7 +490,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/unit/upload")
     async def upload(request: Request) -> Response:
-        user = need(request, auth.ROLE_UNIT)
+        user = await aneed(request, auth.ROLE_UNIT)
         form = await form_of(request, max_files=1)
         up = form.get("file")
         if up is None or isinstance(up, str) or not up.filename:
@@ -539,7 +580,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/unit/uploads/{upload_id}/submit")
     async def submit(request: Request, upload_id: int) -> Response:
-        user = need(request, auth.ROLE_UNIT)
+        user = await aneed(request, auth.ROLE_UNIT)
         await form_of(request)
         result = await run_in_threadpool(_submit, user, upload_id, _client_ip(request))
         if isinstance(result, str):
@@ -648,7 +689,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/bureau/period")
     async def set_period(request: Request) -> Response:
-        user = need(request, auth.ROLE_BUREAU)
+        user = await aneed(request, auth.ROLE_BUREAU)
         form = await form_of(request)
         period = str(form.get("period", "")).strip()
         if not PERIOD_RE.match(period):
@@ -694,7 +735,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/bureau/submissions/{sid}/approve")
     async def approve(request: Request, sid: int) -> Response:
-        user = need(request, auth.ROLE_BUREAU)
+        user = await aneed(request, auth.ROLE_BUREAU)
         await form_of(request)
 
         def work() -> str | None:
@@ -726,7 +767,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/bureau/consolidations")
     async def start_consolidation(request: Request) -> Response:
-        user = need(request, auth.ROLE_BUREAU)
+        user = await aneed(request, auth.ROLE_BUREAU)
         form = await form_of(request)
         period = str(form.get("period", "")).strip()
         if not PERIOD_RE.match(period):
@@ -740,6 +781,10 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
     def _start_consolidation(user: dict[str, Any], period: str, ip: str) -> int | str:
         t = db.consolidations
         with engine.begin() as conn:
+            # a job still unfinished after the time limit died with its server (PostgreSQL, several servers)
+            conn.execute(t.update().where(t.c.status.in_(("queued", "running")),
+                                          t.c.created < db.now() - timedelta(seconds=CONSOLIDATION_TIMEOUT + 60))
+                         .values(status="failed", finished=db.now(), message="汇总超时或服务重启，已中断"))
             busy = conn.execute(sa.select(t.c.id).where(t.c.period == period, t.c.status.in_(("queued", "running")))
                                 ).first()
             if busy:
@@ -759,7 +804,8 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
         files = [(unit, str(state.store.path(s["sha256"])), s["suffix"]) for unit, s in sorted(latest.items())]
         jobs.start_consolidation(jobs.ConsolidationInput(
             job_id=job_id, database_url=state.database_url, data_dir=str(state.data_dir), period=period, files=files,
-            roster=roster_names, approved=approved, config=state.config, memory_mb=state.settings.task_memory_mb))
+            roster=roster_names, approved=approved, config=state.config, memory_mb=state.settings.task_memory_mb),
+            timeout=CONSOLIDATION_TIMEOUT)
         return job_id
 
     def _job(job_id: int) -> dict[str, Any]:
