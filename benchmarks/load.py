@@ -43,6 +43,26 @@ def workbook(folder: Path) -> Path:
     return build_base(7, folder / "unit30.xlsm")
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds of the server process and of its children (the worker processes), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return own(pid), sum(own(c) for c in children)
+
+
 def quantile(values: list[float], q: float) -> float:
     if len(values) == 1:
         return values[0]
@@ -84,8 +104,8 @@ async def client_run(base: str, user: str, password: str, payload: bytes, rounds
             latencies.append(time.perf_counter() - t0)
 
 
-async def drive(base: str, accounts: list[tuple[str, str]], payload: bytes, rounds: int, max_seconds: float
-                ) -> tuple[list[float], list[str], float]:
+async def drive(base: str, accounts: list[tuple[str, str]], payload: bytes, rounds: int, max_seconds: float,
+                pid: int = 0) -> tuple[list[float], list[str], float, tuple[float, float]]:
     latencies: list[float] = []
     errors: list[str] = []
     start, ready, deadline = asyncio.Event(), [0], [0.0]
@@ -94,10 +114,13 @@ async def drive(base: str, accounts: list[tuple[str, str]], payload: bytes, roun
     while ready[0] + len(errors) < len(accounts):  # logins (argon2) are not part of the measurement
         await asyncio.sleep(0.05)
     deadline[0] = time.monotonic() + max_seconds
+    cpu0 = cpu_seconds(pid) if pid else (0.0, 0.0)
     t0 = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
-    return latencies, errors, time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    cpu1 = cpu_seconds(pid) if pid else (0.0, 0.0)
+    return latencies, errors, wall, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
 
 
 def main() -> None:
@@ -143,7 +166,8 @@ def main() -> None:
                 raise SystemExit("the server did not start")
             # warm the worker processes up (first imports), not counted
             asyncio.run(drive(base, accounts[:2], payload, 1, 60))
-            lat, errors, wall = asyncio.run(drive(base, accounts, payload, args.rounds, args.max_seconds))
+            lat, errors, wall, cpu = asyncio.run(drive(base, accounts, payload, args.rounds, args.max_seconds,
+                                                       server.pid))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(20)
@@ -157,6 +181,9 @@ def main() -> None:
         print(f"  checks {n}, errors {len(errors)}, wall {wall:.1f} s, {n / wall:.1f} checks/s")
         print(f"  latency p50 {quantile(lat, .50) * 1000:.0f} ms, p95 {quantile(lat, .95) * 1000:.0f} ms, "
               f"p99 {quantile(lat, .99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms")
+        print(f"  CPU per check: server process {cpu[0] / n * 1000:.1f} ms, "
+              f"worker processes {cpu[1] / n * 1000:.1f} ms; load average now "
+              f"{os.getloadavg()[0]:.1f}")
         if errors:
             print("  first errors:", errors[:5])
     finally:
