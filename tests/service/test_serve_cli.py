@@ -111,3 +111,19 @@ def test_demo_starts_and_says_where_to_open(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
+
+
+def test_wheel_carries_the_service_pages_assets_and_migrations(tmp_path):
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                          "-w", str(tmp_path), str(root)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    names = set(zipfile.ZipFile(next(tmp_path.glob("xlsxtools-*.whl"))).namelist())
+    for name in ("xlsxtools/service/templates/base.html", "xlsxtools/service/templates/roster.html",
+                 "xlsxtools/service/static/app.js", "xlsxtools/service/static/app.css",
+                 "xlsxtools/service/migrations/env.py", "xlsxtools/service/migrations/script.py.mako",
+                 "xlsxtools/service/migrations/versions/0001_initial.py"):
+        assert name in names, name
