@@ -146,3 +146,27 @@ def test_pages_forbid_inline_script_and_framing(svc):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
     assert "<script>" not in r.text and "onsubmit" not in r.text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_same_new_file_uploaded_at_once_is_stored_once(backend, request, tmp_path, worker_pool, demo_files):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xlsxtools.service import db
+
+    pg = request.getfixturevalue("pg_server") if backend == "postgresql" else None
+    s = build_service(backend, tmp_path / "data", pg, worker_pool, [UNIT])
+    clients = [s.client(s.units[UNIT]) for _ in range(6)]
+    tokens = [csrf_of(c.get("/unit").text) for c in clients]
+    content = (demo_files / "units" / "dashuling_2026.xlsm").read_bytes()
+
+    def send(i):
+        return clients[i].post("/unit/upload", data={"csrf": tokens[i]}, files={"file": (f"{i}.xlsm", content)})
+
+    with ThreadPoolExecutor(6) as ex:
+        codes = [r.status_code for r in ex.map(send, range(6))]
+    assert codes == [303] * 6
+    with s.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(db.blobs)).scalar() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(db.uploads)).scalar() == 6
+    s.engine.dispose()

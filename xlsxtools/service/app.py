@@ -286,12 +286,7 @@ def _latest_approvals(conn: sa.Connection) -> dict[str, dict[str, Any]]:
 
 
 def _ensure_blob(conn: sa.Connection, sha: str, size: int) -> None:
-    if conn.execute(sa.select(db.blobs.c.sha256).where(db.blobs.c.sha256 == sha)).first() is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(db.blobs.insert().values(sha256=sha, size=size, created=db.now()))
-        except sa.exc.IntegrityError:
-            pass  # stored by a concurrent request
+    db.ensure_blob(conn, sha, size)
 
 
 def _download_name(name: str, suffix: str, tag: str = "") -> str:

@@ -161,6 +161,20 @@ def migrate(engine: sa.Engine) -> None:
             conn.execute(meta.insert().values(key="secret_key", value=secrets.token_urlsafe(48)))
 
 
+def ensure_blob(conn: sa.Connection, sha: str, size: int) -> None:
+    """Record a stored file once (concurrent requests storing the same content do not collide)."""
+    values = {"sha256": sha, "size": size, "created": now()}
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover (only SQLite and PostgreSQL are supported)
+        if conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha)).first() is None:
+            conn.execute(blobs.insert().values(**values))
+        return
+    conn.execute(insert(blobs).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
+
+
 def get_meta(conn: sa.Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).first()
     return row[0] if row else default

@@ -283,7 +283,6 @@ class ConsolidationInput:
 
 def run_consolidation(inp: ConsolidationInput) -> None:
     """Child-process entry: consolidate the latest submissions, store the summary, record the result."""
-    import sqlalchemy as sa
 
     from xlsxtools.service import db
     from xlsxtools.service.storage import BlobStore
@@ -341,8 +340,7 @@ def run_consolidation(inp: ConsolidationInput) -> None:
                                      config=inp.config, progress=True)
             sha, _size = store.put_file(out)
         with engine.begin() as conn:
-            if conn.execute(sa.select(db.blobs.c.sha256).where(db.blobs.c.sha256 == sha)).first() is None:
-                conn.execute(db.blobs.insert().values(sha256=sha, size=_size, created=db.now()))
+            db.ensure_blob(conn, sha, _size)
             conn.execute(table.update().where(table.c.id == inp.job_id).values(
                 status="done", finished=db.now(), done=len(inp.files), summary_sha256=sha, units=rep.units,
                 errors=rep.errors, warnings=rep.warnings, missing=rep.missing, tampered=rep.tampered,
