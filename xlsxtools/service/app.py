@@ -799,7 +799,8 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
         files = [(unit, str(state.store.path(s["sha256"])), s["suffix"]) for unit, s in sorted(latest.items())]
         jobs.start_consolidation(jobs.ConsolidationInput(
             job_id=job_id, database_url=state.database_url, data_dir=str(state.data_dir), period=period, files=files,
-            roster=roster_names, approved=approved, config=state.config, memory_mb=state.settings.task_memory_mb),
+            roster=roster_names, approved=approved, config=state.config, memory_mb=state.settings.task_memory_mb,
+            started_by={"id": user["id"], "username": user["username"]}),
             timeout=CONSOLIDATION_TIMEOUT)
         return job_id
 

@@ -279,6 +279,8 @@ class ConsolidationInput:
     approved: list[dict[str, Any]]
     config: Config
     memory_mb: int
+    #: The bureau account that started it (for the audit record of its end).
+    started_by: dict[str, Any] | None = None
 
 
 def run_consolidation(inp: ConsolidationInput) -> None:
@@ -322,7 +324,13 @@ def run_consolidation(inp: ConsolidationInput) -> None:
             for i, (unit, path, suffix) in enumerate(inp.files, 1):
                 # named after the roster's unit (the summary lists file names), never after an upload's name
                 safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:80] or "unit"
-                os.symlink(path, folder / f"{i:04d}-{safe}{suffix}")
+                link = folder / f"{i:04d}-{safe}{suffix}"
+                try:
+                    os.symlink(path, link)
+                except OSError:  # Windows without the symlink privilege
+                    import shutil
+
+                    shutil.copyfile(path, link)
             roster = Path(d) / "roster.txt"
             roster.write_text("\n".join(inp.roster) + "\n", encoding="utf-8")
             baseline = None
@@ -345,6 +353,9 @@ def run_consolidation(inp: ConsolidationInput) -> None:
                 status="done", finished=db.now(), done=len(inp.files), summary_sha256=sha, units=rep.units,
                 errors=rep.errors, warnings=rep.warnings, missing=rep.missing, tampered=rep.tampered,
                 message=f"已汇总 {rep.units} 个单位（{rep.seconds:.1f} 秒）" + "".join(f"；{n}" for n in rep.notes)))
+            db.log(conn, inp.started_by, "汇总完成",
+                   f"汇总 #{inp.job_id}（{inp.period}）：{rep.units} 个单位，{rep.errors} 个错误，{rep.warnings} 个警告，"
+                   f"名册中未提交 {rep.missing} 个，目标被改动 {rep.tampered} 个")
     except BaseException as exc:
         from xlsxtools.errors import UserError
 
