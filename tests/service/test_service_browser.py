@@ -105,7 +105,12 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
     bureau.screenshot(path=str(shots / "1-roster-before.png"), full_page=True)
 
     # the unit: log in, upload, findings and score
-    log_in(unit, live.url, live.units[ZHENGWU], live.passwords[live.units[ZHENGWU]])
+    unit.goto(live.url + "/unit")
+    unit.wait_for_url("**/login?next=/unit")
+    unit.screenshot(path=str(shots / "0-login.png"), full_page=True)
+    unit.fill("#username", live.units[ZHENGWU])
+    unit.fill("#password", live.passwords[live.units[ZHENGWU]])
+    unit.click("button[type=submit]")
     unit.wait_for_url("**/unit")
     unit.screenshot(path=str(shots / "2-unit-home.png"), full_page=True)
     unit.set_input_files("#file", str(demo_files / "units" / "zhengwu_2026.xlsm"))
@@ -128,6 +133,15 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
     unit.wait_for_url("**/unit/submissions/*")
     assert unit.locator("#state").inner_text() == "已完成"
     unit.screenshot(path=str(shots / "4-unit-submitted.png"), full_page=True)
+    # the API token for the Excel buttons: shown once after "生成新令牌"
+    unit.goto(live.url + "/account")
+    unit.click("text=生成新令牌")
+    unit.wait_for_url("**/account")
+    token = unit.locator("#token").inner_text()
+    assert token.startswith("xt_") and len(token) > 40
+    unit.screenshot(path=str(shots / "4b-unit-account-token.png"), full_page=True)
+    unit.reload()
+    assert unit.locator("#token").count() == 0
 
     # the bureau sees the state change, approves, consolidates
     bureau.reload()
@@ -164,6 +178,7 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
     bureau.screenshot(path=str(shots / "9-audit.png"), full_page=True)
     assert not errors, errors
     # the confirmations are wired by app.js (no inline handlers)
-    assert dialogs == ["确定提交给财政局吗？", "核定后，此目标表将作为该单位防篡改比对的基线。确定吗？"]
+    assert dialogs == ["确定提交给财政局吗？", "重新生成后旧令牌立即作废，确定吗？",
+                       "核定后，此目标表将作为该单位防篡改比对的基线。确定吗？"]
     unit_ctx.close()
     bureau_ctx.close()
