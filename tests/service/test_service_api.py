@@ -26,6 +26,9 @@ class StandIn:
     def names(self):
         return set(self.BUTTONS)
 
+    def unauthorized_message(self):
+        return "令牌无效"
+
     def run(self, state, name, book):
         self.calls.append((name, book, state.config))
         return {"actions": [{"func": "setValues", "args": [[["已检查"]]], "values": [[name]]}]}
@@ -79,11 +82,13 @@ def test_refusals(api):
     token = new_token(c)
     raw = svc.client()
     auth = {"Authorization": f"Bearer {token}"}
-    assert raw.post("/api/xlwings/check_rows", json=BOOK).status_code == 401
+    r = raw.post("/api/xlwings/check_rows", json=BOOK)
+    assert r.status_code == 401 and r.text == "令牌无效"  # plain text: the VBA client shows it as is
     assert raw.post("/api/xlwings/check_rows", json=BOOK, headers={"Authorization": "Bearer xt_wrong"}).status_code == 401
     # a session cookie is not enough
     assert c.post("/api/xlwings/check_rows", json=BOOK).status_code == 401
-    assert raw.post("/api/xlwings/format_disk", json=BOOK, headers=auth).status_code == 404
+    r = raw.post("/api/xlwings/format_disk", json=BOOK, headers=auth)
+    assert r.status_code == 404 and "format_disk" in r.text and r.headers["content-type"].startswith("text/plain")
     assert raw.post("/api/xlwings/check_rows", content=b"not json", headers=auth).status_code == 400
     big = b'{"x": "' + b"a" * (17 * 1024 * 1024) + b'"}'
     assert raw.post("/api/xlwings/check_rows", content=big, headers=auth).status_code == 413
@@ -116,3 +121,24 @@ def test_without_the_button_module_every_name_is_unknown(tmp_path, worker_pool):
     token = new_token(svc.client(svc.units[UNIT]))
     r = svc.client().post("/api/xlwings/check_rows", json=BOOK, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 404
+
+
+def test_real_buttons_through_the_route(tmp_path, worker_pool, demo_files):
+    """With the buttons' module (branch i12excel) present: the VBA client's payload, end to end."""
+    excel_remote = pytest.importorskip("xlsxtools.service.excel_remote")
+    remote = pytest.importorskip("xlsxtools.excel.remote")
+    make = getattr(remote, "vba_payload_from_file", None) or remote.payload_from_file
+    assert "check_rows" in excel_remote.BUTTONS
+    svc = build_service("sqlite", tmp_path / "data", None, worker_pool, [UNIT])
+    token = new_token(svc.client(svc.units[UNIT]))
+    raw = svc.client()
+    auth = {"Authorization": f"Bearer {token}"}
+    r = raw.post("/api/xlwings/check_rows", json=make(demo_files / "units" / "dashuling_2026.xlsm"), headers=auth)
+    assert r.status_code == 200, r.text
+    import json as _json
+
+    answer = _json.dumps(r.json(), ensure_ascii=False)
+    assert "G25" in answer and "实际完成值为空" in answer  # the demo workbook's missing actual, reported
+    r = raw.post("/api/xlwings/check_rows", json={"not": "a workbook"}, headers=auth)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
+    svc.engine.dispose()

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
@@ -94,7 +94,7 @@ class LimitBody:
     async def refuse(self, scope: Any, receive: Any, send: Any, limit: int) -> None:
         mb = limit / 1048576
         if scope["path"].startswith("/api/"):
-            resp: Response = JSONResponse({"error": f"请求过大（上限 {mb:.0f} MB）"}, status_code=413)
+            resp: Response = api_error(413, f"工作簿数据过大（上限 {mb:.0f} MB）。")
         else:
             resp = HTMLResponse(
                 "<!doctype html><meta charset='utf-8'><title>文件过大</title>"
@@ -131,15 +131,32 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def api_error(status: int, text: str) -> Response:
+    """Errors of the buttons' endpoint are plain Chinese text: xlwings' VBA client shows the body as is."""
+    return PlainTextResponse(text, status_code=status, media_type="text/plain; charset=utf-8")
+
+
+UNAUTHORIZED = "访问令牌无效（没有令牌、令牌错误或已重新生成）。请登录绩效服务网页，在“账户”页面生成新令牌。"
+#: What :func:`_run_button` returns instead of raising excel_remote.PayloadError (a 400 answer).
+PAYLOAD_ERROR = "__payload_error__"
+
+
 class ButtonBackend:
     """The Excel buttons' Python side (``xlsxtools.service.excel_remote``), run in the worker pool."""
 
-    def names(self) -> set[str]:
+    def _module(self) -> Any:
         try:
             from xlsxtools.service import excel_remote  # type: ignore[attr-defined]
         except ImportError:
-            return set()
-        return set(excel_remote.BUTTONS)
+            return None
+        return excel_remote
+
+    def names(self) -> set[str]:
+        mod = self._module()
+        return set(mod.BUTTONS) if mod else set()
+
+    def unauthorized_message(self) -> str:
+        return getattr(self._module(), "UNAUTHORIZED_MESSAGE", UNAUTHORIZED)
 
     def run(self, state: State, name: str, book: dict[str, Any]) -> dict[str, Any]:
         return state.pool.run(_run_button, name, book, state.config)
@@ -148,7 +165,10 @@ class ButtonBackend:
 def _run_button(name: str, book: dict[str, Any], config: Config) -> dict[str, Any]:  # in a worker process
     from xlsxtools.service import excel_remote  # type: ignore[attr-defined]
 
-    return excel_remote.run_button(name, book, config=config)
+    try:
+        return excel_remote.run_button(name, book, config=config)
+    except getattr(excel_remote, "PayloadError", ()) as exc:  # not a workbook from the VBA client
+        return {PAYLOAD_ERROR: str(exc)}
 
 
 @dataclass
@@ -343,7 +363,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+            return api_error(exc.status_code, str(exc.detail))
         titles = {403: "没有权限", 404: "找不到页面", 400: "请求有误", 405: "请求方式不对"}
         text = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else "找不到您要的页面或文件。"
         return page(request, "error.html", current_user(request), status=exc.status_code,
@@ -361,7 +381,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
         logging.getLogger("xlsxtools.service").exception("internal error")
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": "服务器内部错误"}, status_code=500)
+            return api_error(500, "绩效服务内部错误，请稍后重试或联系管理员。")
         return HTMLResponse("<!doctype html><meta charset='utf-8'><title>出错了</title>"
                             "<p>服务器内部错误，请稍后重试或联系管理员。</p><p><a href='/'>返回首页</a></p>",
                             status_code=500)
@@ -861,27 +881,31 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
 
     @app.post("/api/xlwings/{name}")
     async def xlwings_button(request: Request, name: str) -> Response:
+        """The Excel buttons of a ``--server`` template (xlwings' ``RunRemotePython``): unit token only."""
         header = request.headers.get("authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
         user = await run_in_threadpool(_token_user, token) if token else None
         if user is None:
-            return JSONResponse({"error": "未授权：请在单位账户页面生成令牌并填入工作簿"}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
+            text = await run_in_threadpool(state.buttons.unauthorized_message)
+            return PlainTextResponse(text, status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                                     media_type="text/plain; charset=utf-8")
         if not state.api.hit(f"token:{user['id']}"):
-            return JSONResponse({"error": "请求过于频繁，请稍后再试"}, status_code=429)
+            return api_error(429, "请求过于频繁，请稍后再试。")
         names = await run_in_threadpool(state.buttons.names)
         if name not in names:
-            return JSONResponse({"error": f"没有名为「{name}」的按钮"}, status_code=404)
+            return api_error(404, f"绩效服务没有「{name}」按钮：请向信息中心索取新模板。")
         try:
             book = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
-            return JSONResponse({"error": "请求内容不是 JSON"}, status_code=400)
+            return api_error(400, "请求的内容不是工作簿数据（应为 JSON）。")
         if not isinstance(book, dict):
-            return JSONResponse({"error": "请求内容应为 JSON 对象"}, status_code=400)
+            return api_error(400, "请求的内容不是工作簿数据（应为 JSON 对象）。")
         try:
             out = await run_in_threadpool(state.buttons.run, state, name, book)
         except jobs.JobFailed as exc:
-            return JSONResponse({"error": str(exc)}, status_code=500)
+            return api_error(500, f"“{name}”未完成：{exc}")
+        if isinstance(out, dict) and PAYLOAD_ERROR in out:
+            return api_error(400, out[PAYLOAD_ERROR])
         await run_in_threadpool(_log_api, user, name, _client_ip(request))
         return JSONResponse(out)
 
