@@ -105,7 +105,7 @@ async def client_run(base: str, user: str, password: str, payload: bytes, rounds
 
 
 async def drive(base: str, accounts: list[tuple[str, str]], payload: bytes, rounds: int, max_seconds: float,
-                pid: int = 0) -> tuple[list[float], list[str], float, tuple[float, float]]:
+                pid: int = 0) -> tuple[list[float], list[str], float, tuple[float, float, float]]:
     latencies: list[float] = []
     errors: list[str] = []
     start, ready, deadline = asyncio.Event(), [0], [0.0]
@@ -115,12 +115,13 @@ async def drive(base: str, accounts: list[tuple[str, str]], payload: bytes, roun
         await asyncio.sleep(0.05)
     deadline[0] = time.monotonic() + max_seconds
     cpu0 = cpu_seconds(pid) if pid else (0.0, 0.0)
+    own0 = time.process_time()
     t0 = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - t0
     cpu1 = cpu_seconds(pid) if pid else (0.0, 0.0)
-    return latencies, errors, wall, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+    return latencies, errors, wall, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], time.process_time() - own0)
 
 
 def main() -> None:
@@ -182,7 +183,7 @@ def main() -> None:
         print(f"  latency p50 {quantile(lat, .50) * 1000:.0f} ms, p95 {quantile(lat, .95) * 1000:.0f} ms, "
               f"p99 {quantile(lat, .99) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms")
         print(f"  CPU per check: server process {cpu[0] / n * 1000:.1f} ms, "
-              f"worker processes {cpu[1] / n * 1000:.1f} ms; load average now "
+              f"worker processes {cpu[1] / n * 1000:.1f} ms, these clients {cpu[2] / n * 1000:.1f} ms; load average now "
               f"{os.getloadavg()[0]:.1f}")
         if errors:
             print("  first errors:", errors[:5])
