@@ -127,3 +127,23 @@ def test_wheel_carries_the_service_pages_assets_and_migrations(tmp_path):
                  "xlsxtools/service/migrations/env.py", "xlsxtools/service/migrations/script.py.mako",
                  "xlsxtools/service/migrations/versions/0001_initial.py"):
         assert name in names, name
+
+
+def test_add_user_and_reset_password(tmp_path):
+    from xlsxtools.service import auth, db
+
+    data = tmp_path / "data"
+    r = xt("serve", "--data", str(data), "add-user", "kezhang", "--role", "viewer")
+    assert r.returncode == 0, r.stderr
+    pw1 = re.search(r"^kezhang\s+(\S+)\s", r.stdout, re.M).group(1)
+    assert xt("serve", "--data", str(data), "add-user", "kezhang").returncode == 2
+    r = xt("serve", "--data", str(data), "reset-password", "kezhang")
+    pw2 = re.search(r"^kezhang\s+(\S+)\s", r.stdout, re.M).group(1)
+    assert pw2 != pw1
+    engine = db.make_engine(db.database_url(data.resolve(), None))
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(db.accounts).where(db.accounts.c.username == "kezhang")).first()
+    engine.dispose()
+    assert row.role == "viewer"
+    assert auth.verify_password(row.password_hash, pw2) and not auth.verify_password(row.password_hash, pw1)
+    assert xt("serve", "--data", str(data), "reset-password", "nobody").returncode == 2

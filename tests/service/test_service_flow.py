@@ -173,3 +173,26 @@ def test_upload_without_length_is_cut_off_at_the_limit(tmp_path, worker_pool):
     assert r.status_code == 413 and "文件过大" in r.text
     assert not any((tmp_path / "data" / "files").rglob("*"))
     s.engine.dispose()
+
+
+def test_approved_table_is_the_baseline_of_the_tamper_check(svc, demo_files):
+    unit = svc.client(svc.units[ZHENGWU])
+    bureau = svc.client("czj")
+    # the target table as approved: the demo's approved copy (指标值 98)
+    r = upload(unit, demo_files / "approved" / "zhengwu_2026.xlsm", "核定版.xlsm")
+    first = post(unit, r.headers["location"] + "/submit", r.headers["location"]).headers["location"]
+    sid = int(first.rsplit("/", 1)[1])
+    assert post(bureau, f"/bureau/submissions/{sid}/approve", f"/bureau/submissions/{sid}").status_code == 303
+    # later the unit submits a copy whose 设置政务服务窗口数 target was lowered to 90
+    r = upload(unit, demo_files / "units" / "zhengwu_2026.xlsm", "年底版.xlsm")
+    post(unit, r.headers["location"] + "/submit", r.headers["location"])
+    period = bureau.get("/bureau").text.split('name="period" value="')[1].split('"')[0]
+    job = post(bureau, "/bureau/consolidations", "/bureau", period=period).headers["location"]
+    deadline = time.time() + 120
+    while (st := bureau.get(job + "/status").json())["status"] not in ("done", "failed") and time.time() < deadline:
+        time.sleep(0.3)
+    assert st["status"] == "done", st
+    assert ">目标被改动的单位</th><td>1<" in bureau.get(job).text
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(bureau.get(st["download"]).content))
+    cells = [str(v) for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row]
+    assert any("设置政务服务窗口数" in c and "98" in c and "90" in c for c in cells), "the change is named"
