@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "baseline": ("xlsxtools.commands.baseline", "Export approved target tables as a tamper-check baseline."),
     "consolidate": ("xlsxtools.commands.consolidate", "Consolidate every unit workbook in folders into one summary."),
     "demo": ("xlsxtools.commands.demo", "Run the main job end to end on the bundled sample data."),
+    "serve": ("xlsxtools.commands.serve", "Start the intranet service for units and the bureau (web pages, Excel buttons)."),
 }
 
 

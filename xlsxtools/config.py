@@ -139,9 +139,25 @@ def load_limits(data: dict[str, Any], path: str) -> Limits:
 
 
 @dataclass(frozen=True)
+class ServerSettings:
+    """``[server]`` of xlsxtools.toml: the intranet service (``xlsxtools serve``)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data: str = "xlsxtools-data"  # folder for the SQLite database and the uploaded files
+    database_url: str | None = None  # e.g. postgresql+psycopg://user:pw@host/db; default SQLite under data
+    max_upload_mb: int = 20
+    workers: int = 2  # processes that read uploads (each with a timeout and a memory limit)
+    task_timeout: int = 60  # seconds one upload may take
+    task_memory_mb: int = 1024  # address-space limit of a worker process
+    secure_cookies: bool = False  # set true behind HTTPS
+
+
+@dataclass(frozen=True)
 class Config:
     expectations: Expectations = field(default_factory=Expectations)
     step_mode: StepMode = StepMode.FLOOR
+    server: ServerSettings = field(default_factory=ServerSettings)
     source: str | None = None  # the TOML file it came from, if any
     limits: Limits = field(default_factory=Limits)
     tables: TablesPolicy = field(default_factory=TablesPolicy)
@@ -185,5 +201,28 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
         step_mode = StepMode(mode)
     except ValueError as exc:
         raise UserError(f"scoring.step_mode 只能是 floor、ceil 或 proportional，实际为 {mode!r}", file=str(p)) from exc
-    return Config(expectations=expectations, step_mode=step_mode, source=str(p),
-                  limits=load_limits(data, str(p)), tables=load_tables_policy(data, str(p)))
+    return Config(expectations=expectations, step_mode=step_mode, server=load_server_settings(data, str(p)),
+                  source=str(p), limits=load_limits(data, str(p)), tables=load_tables_policy(data, str(p)))
+
+
+def load_server_settings(data: dict[str, Any], where: str) -> ServerSettings:
+    """The ``[server]`` table of a parsed config (defaults for what it leaves out)."""
+    raw = data.get("server", {})
+    if not isinstance(raw, dict):
+        raise UserError("[server] 应为一个表", file=where)
+    default = ServerSettings()
+    known = set(ServerSettings.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise UserError(f"[server] 中有未知的设置：{'、'.join(unknown)}（可用：{'、'.join(sorted(known))}）", file=where)
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        want = type(getattr(default, name)) if getattr(default, name) is not None else str
+        if want is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise UserError(f"server.{name} 应为整数，实际为 {value!r}", file=where)
+        if want is bool and not isinstance(value, bool):
+            raise UserError(f"server.{name} 应为 true 或 false，实际为 {value!r}", file=where)
+        if want is str and not isinstance(value, str):
+            raise UserError(f"server.{name} 应为文本，实际为 {value!r}", file=where)
+        values[name] = value
+    return ServerSettings(**values)
