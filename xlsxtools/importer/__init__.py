@@ -24,7 +24,15 @@ from xlsxtools import codes
 from xlsxtools.errors import UnreadableFile
 from xlsxtools.model import TargetTable
 
-__all__ = ["import_table", "import_tables", "parse_rows", "parse_text", "parse_text_tables"]
+__all__ = ["import_table", "import_tables", "parse_rows", "parse_text", "parse_text_tables", "supported_suffixes"]
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    """Every file suffix ``import_tables`` reads (legacy ones need LibreOffice)."""
+    from xlsxtools.importer import readers, structured
+
+    return (*readers.SUPPORTED_SUFFIXES, *structured.HTML_SUFFIXES, *structured.PDF_SUFFIXES,
+            *structured.LEGACY_SUFFIXES)
 
 
 def import_table(path: str | os.PathLike[str]) -> TargetTable:
@@ -37,12 +45,11 @@ def import_table(path: str | os.PathLike[str]) -> TargetTable:
 def import_tables(path: str | os.PathLike[str]) -> list[TargetTable]:
     """Every table of a file of any supported kind: the template's own form, 项目支出目标表,
     自评表, 监控表 … (a file with several projects yields several tables)."""
-    from xlsxtools.importer import readers, structured
+    from xlsxtools.importer import structured
 
     p = Path(path)
     suffix = p.suffix.lower()
-    supported = (*readers.SUPPORTED_SUFFIXES, *structured.HTML_SUFFIXES, *structured.PDF_SUFFIXES,
-                 *structured.LEGACY_SUFFIXES)
+    supported = supported_suffixes()
     if suffix not in supported:
         raise UnreadableFile(
             f"不支持的文件类型“{p.suffix or '（无扩展名）'}”",

@@ -29,8 +29,10 @@ from typing import Any
 
 from xlsxtools.config import Config, ServerSettings
 
-#: Suffixes an upload may have: unit workbooks and everything the importer reads.
-UPLOAD_SUFFIXES = (".xlsm", ".xlsx", ".xls", ".xlsb", ".ods", ".txt", ".tsv", ".md", ".docx")
+#: Suffixes an upload may have: unit workbooks and everything the importer reads (Word, web pages,
+#: PDF, legacy .doc/.wps/.et through LibreOffice).
+UPLOAD_SUFFIXES = (".xlsm", ".xlsx", ".xls", ".xlsb", ".ods", ".txt", ".tsv", ".md", ".docx",
+                   ".html", ".htm", ".mht", ".mhtml", ".pdf", ".doc", ".wps", ".et", ".rtf", ".odt")
 UNIT_SUFFIXES = (".xlsm", ".xlsx")
 #: How an upload's own path is named in messages (the stored file has no user-chosen name).
 UPLOAD_LABEL = "上传的文件"
@@ -74,12 +76,21 @@ def _named(blob: str, suffix: str) -> Iterator[Path]:
         yield p
 
 
-def _preflight(p: Path) -> str | None:
-    """The consolidation reader's size and zip-bomb guard, applied before any reading."""
-    from xlsxtools.consolidate.runner import _too_big
+def _preflight(p: Path, config: Config) -> str | None:
+    """The readers' guard (regular file, size, unpacked size, sheet extents, declared counts; the
+    ``[limits]`` of the config), applied before any reading: the reason, or None."""
+    from xlsxtools.errors import UserError
+    from xlsxtools.workbook.preflight import check_package, check_workbook, regular_stat, set_limits
 
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods", ".docx"):
-        return _too_big(str(p), p.stat().st_size)
+    set_limits(config.limits)  # also what the readers called after this check go by
+    try:
+        regular_stat(p)
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"):
+            check_workbook(p)
+        else:
+            check_package(p)  # a zip (.docx): unpacked sizes; anything else: its reader decides
+    except UserError as exc:
+        return exc.message + (f"（{exc.hint}）" if exc.hint else "")
     return None
 
 
@@ -96,7 +107,7 @@ def analyze(blob: str, suffix: str, config: Config) -> dict[str, Any]:
     from xlsxtools.model import Origin, Severity
 
     with _named(blob, suffix) as p:
-        why = _preflight(p)
+        why = _preflight(p, config)
         if why:
             f = finding("W004", why, Origin(UPLOAD_LABEL))
             return {"kind": "unreadable", "unit": "", "findings": [_finding_dict(f, p)],
@@ -162,7 +173,7 @@ def make_output(what: str, blob: str, suffix: str, out_dir: str, config: Config)
     out = Path(tmp)
     try:
         with _named(blob, suffix) as p:
-            why = _preflight(p)
+            why = _preflight(p, config)
             if why:
                 return {"error": why}
             if what == "imported":
@@ -366,17 +377,47 @@ def run_consolidation(inp: ConsolidationInput) -> None:
         engine.dispose()
 
 
+_RUNNING: set[Any] = set()
+_RUNNING_LOCK = threading.Lock()
+_EXIT_HOOKED = False
+
+
+def _kill_running() -> None:
+    """At the server's exit: end consolidations still running (with SQLite the next start marks
+    their rows failed)."""
+    with _RUNNING_LOCK:
+        procs = list(_RUNNING)
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+            proc.join(5)
+
+
 def start_consolidation(inp: ConsolidationInput, timeout: float = 3600) -> threading.Thread:
     """Run :func:`run_consolidation` in its own process, watched by a thread (not the request)."""
+    import atexit
     import multiprocessing
 
+    global _EXIT_HOOKED
+    if not _EXIT_HOOKED:  # runs before multiprocessing's own exit hook, which would join the children
+        atexit.register(_kill_running)
+        _EXIT_HOOKED = True
+
     def watch() -> None:
-        proc = multiprocessing.get_context("spawn").Process(target=run_consolidation, args=(inp,), daemon=True)
-        proc.start()
-        proc.join(timeout)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
+        # Not a daemon: the consolidation starts its own guarded worker processes, which a daemonic
+        # process may not. The server's exit kills it instead (_kill_running, at exit).
+        proc = multiprocessing.get_context("spawn").Process(target=run_consolidation, args=(inp,), daemon=False)
+        with _RUNNING_LOCK:
+            proc.start()
+            _RUNNING.add(proc)
+        try:
+            proc.join(timeout)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(proc)
         if proc.exitcode != 0:
             _mark_failed(inp, proc.exitcode)
 
