@@ -5,7 +5,7 @@ The ribbon of each template calls one no-argument function of this module::
     RunPython "import xlsxtools.excel as x; x.check_rows()"
 
 Unit workbook: :func:`add_dropdowns`, :func:`check_rows`, :func:`compute_scores`,
-:func:`clear_marks`, :func:`import_table`, :func:`show_help`. Summary workbook: :func:`consolidate`,
+:func:`clear_marks`, :func:`import_table`, :func:`monitor_check`, :func:`show_help`. Summary workbook: :func:`consolidate`,
 :func:`open_findings`, :func:`show_help`.
 
 Each button gets the calling workbook (``xw.Book.caller()``), reads every sheet it needs in one
@@ -24,7 +24,7 @@ from typing import Any
 from xlsxtools.excel.guard import entry_point
 
 __all__ = ["add_dropdowns", "check_rows", "clear_marks", "compute_scores", "consolidate", "import_table",
-           "open_findings", "show_help"]
+           "monitor_check", "open_findings", "show_help"]
 
 #: The workbook of the running button (set by :func:`caller`), for the error message box.
 _current: dict[str, Any] = {}
@@ -74,6 +74,12 @@ def check_rows() -> None:
 def compute_scores() -> None:
     """计算得分: score every indicator, the budget execution, the total and the grade on 实际完成."""
     _run("compute_scores")
+
+
+@entry_point("监控检查", _app)
+def monitor_check() -> None:
+    """监控检查: check 运行监控 (mid-year monitoring); mark the cells, list the findings, show the state."""
+    _run("monitor_check")
 
 
 @entry_point("清除标记", _app)

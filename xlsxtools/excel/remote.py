@@ -73,6 +73,36 @@ def _simulate_links(grids: dict[str, list[list[Any]]]) -> None:
             put(actuals, row, acol, at(targets, row + offset, tcol[k]))
 
 
+def _simulate_monitoring_links(grids: dict[str, list[list[Any]]]) -> None:
+    """The same for 运行监控: the unit name and the columns linked to 目标表."""
+    targets = grids.get(layout.TARGETS_SHEET)
+    sheet = grids.get(layout.MONITOR_SHEET)
+    if not targets or not sheet:
+        return
+
+    def at(r: int, c: int) -> Any:
+        return targets[r - 1][c - 1] if r <= len(targets) and c <= len(targets[r - 1]) else ""
+
+    from xlsxtools.validation import target_grid_rows
+
+    def put(r: int, c: int, v: Any) -> None:
+        while len(sheet) < r:
+            sheet.append([""] * len(sheet[0]))
+        row = sheet[r - 1]
+        while len(row) < c:
+            row.append("")
+        row[c - 1] = v
+
+    r0, c0 = int(layout.MONITOR_UNIT_VALUE_CELL[1:]), layout.col_index(layout.MONITOR_UNIT_VALUE_CELL[0])
+    put(r0, c0, at(layout.HEADER_ROW["name"], layout.col_index(layout.HEADER_VALUE_COL)))
+    offset = layout.TARGET_FIRST_ROW - layout.MONITOR_FIRST_ROW
+    last = layout.MONITOR_FIRST_ROW + target_grid_rows(targets) - 1
+    for r in range(layout.MONITOR_FIRST_ROW, max(last, len(sheet)) + 1):
+        for i, c in enumerate(layout.MONITOR_COLUMNS, start=1):
+            if not c.input:
+                put(r, i, at(r + offset, layout.col_index(layout.TARGET_COL[c.key])))
+
+
 def workbook_grids(path: Path) -> tuple[list[str], dict[str, list[list[Any]]]]:
     """Sheet names (workbook order, hidden ones included) and their values, read by python-calamine."""
     import python_calamine
@@ -108,6 +138,7 @@ def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None)
 
     names, grids = workbook_grids(path)
     _simulate_links(grids)
+    _simulate_monitoring_links(grids)
     for sheet, cells in (edit or {}).items():
         grid = grids[sheet]
         for ref, value in cells.items():
@@ -156,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m xlsxtools.excel.remote", description=__doc__.split("\n")[0])
     parser.add_argument("workbook", type=Path)
     parser.add_argument("button", help="check_rows, compute_scores, add_dropdowns, clear_marks, import_table, "
-                                       "show_help, consolidate, open_findings")
+                                       "monitor_check, show_help, consolidate, open_findings")
     args = parser.parse_args(argv)
     book = press(payload_from_file(args.workbook), args.button)
     json.dump(book.json()["actions"], sys.stdout, ensure_ascii=False, indent=1, default=str)
