@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from xlsxtools import layout
 from xlsxtools.cli import main
 from xlsxtools.workbook.reader import read_unit_workbook

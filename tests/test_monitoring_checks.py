@@ -271,5 +271,5 @@ def test_policy_is_described_and_loaded(tmp_path):
     p.write_text("[monitoring]\nbudget_margin = 10\n", encoding="utf-8")
     from xlsxtools.errors import UserError
 
-    with pytest.raises(UserError, match="monitoring.budget_margin 应在 0 到 1 之间"):
+    with pytest.raises(UserError, match=r"monitoring\.budget_margin 应在 0 到 1 之间"):
         load_config(p)
