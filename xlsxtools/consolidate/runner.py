@@ -419,6 +419,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                    roster=os.fspath(roster) if roster is not None else None,
                    history=os.fspath(history) if history is not None else None,
                    jobs=jobs_used if len(found.files) >= PARALLEL_MIN_FILES else 1)
+    info.monitoring_policy = config.monitoring.describe()
     if base is not None:
         info.notes.extend(base.notes)
 
@@ -467,6 +468,9 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                     assert period is not None
                     hist = History(history)
                     trend = hist.trend(period, cons.units)
+                    from xlsxtools.consolidate.monitoring import monitoring_trend
+
+                    info.monitoring_trend = monitoring_trend(hist.db, period, cons.units)
                     hist.begin_record(period, cons.units, spool.load, info)
                 writer.finish(cons, spool.load_rows, info, trend)
                 notes = writer.notes
