@@ -55,7 +55,9 @@ def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: 
     title = "运行监控汇总：" + "，".join(f"{s} {n} 个" for s, n in states.items() if n)
     sheet = _Sheet(wb, fmt, layout.CONS_MONITOR_SHEET, title, layout.CONS_MONITOR_COLUMNS,
                    {"schedule": "pct", "budget": "money", "spent": "money", "rate": "pct", "gap": "score",
-                    "expected_rate": "pct", "indicators": "int", "risk_count": "int"})
+                    "expected_rate": "pct", "indicators": "int", "risk_count": "int", "at_risk": "wrap",
+                    "reason": "wrap", "unit": "wrap"})
+    sheet.ws.set_row(layout.CONS_HEADER_ROW - 1, 32)  # two-line titles
     for u in units:
         m = u.monitoring
         assert m is not None
@@ -72,8 +74,11 @@ def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: 
                                                             "format": wb.add_format({"bg_color": colour})})
     policy = info.monitoring_policy
     if policy:
-        sheet.ws.write_string(sheet.row + 1, 0, f"监控规则：{policy}。序时进度 = N/12（1-N月）；"
-                                                 "执行率 = 1-N月执行数 / 全年预算数。", fmt["bold"])
+        text = f"监控规则：{policy}。执行率 = 1-N月执行数 / 全年预算数。"
+        row = sheet.row + 1
+        sheet.ws.merge_range(row, 0, row, len(sheet.keys) - 1, text, wb.add_format(
+            {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE, "text_wrap": True, "valign": "top"}))
+        sheet.ws.set_row(row, 30)
         info.notes.append(f"运行监控规则：{policy}")
 
 
@@ -82,10 +87,15 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
     name = layout.CONS_MONITOR_TREND_SHEET
     periods = list(trend.periods)
     ws.set_column(0, 0, 28)
-    ws.set_column(1, len(periods), 10)
+    ws.set_column(1, max(len(periods), 9), 10)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
     prev = f"，与上期 {trend.prev_period} 相比" if trend.prev_period else "（历史库中的第一期）"
     ws.write_string(0, 0, f"监控趋势：各单位预算执行率（按汇总期间，本期 {trend.period}{prev}）", fmt["title"])
     hr = layout.CONS_HEADER_ROW - 1
+    ws.set_row(hr, 20)
     ws.write_string(hr, 0, "单位名称", fmt["header"])
     for j, p in enumerate(periods, start=1):
         ws.write_string(hr, j, p, fmt["header"])
@@ -122,7 +132,7 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
                       "line": {"color": "#000000", "dash_type": "dash", "width": 1.5}, "marker": {"type": "none"}})
     for i, (row, unit, values) in enumerate(drawn):
         colour = LINE_COLOURS[i % len(LINE_COLOURS)]
-        chart.add_series({"name": [name, row, 0], "name_data": unit, "categories": cats,
+        chart.add_series({"name": [name, row, 0], "name_data": [unit], "categories": cats,
                           "values": [name, row, 1, row, len(periods)], "categories_data": periods,
                           "values_data": values, "line": {"color": colour, "width": 2},
                           "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
@@ -132,8 +142,8 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
     chart.set_y_axis({"name": "执行率", "num_format": "0%", "min": 0, "major_gridlines": {"visible": True}})
     chart.set_x_axis({"name": "汇总期间"})
     chart.show_blanks_as("gap")
-    chart.set_legend({"position": "right"})
-    chart.set_size({"width": 720, "height": 400})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 640, "height": 400})
     ws.insert_chart(hr, len(periods) + 2, chart)
 
     # the units that got worse since the previous period
@@ -148,6 +158,7 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
     ws.write_string(r, 0, f"与上期 {trend.prev_period} 相比变差的单位：{len(trend.worse)} 个"
                           "（状态变差、风险指标增加，或执行率比序时进度落后得更多超过 5 个百分点）", fmt["bold"])
     r += 1
+    ws.set_row(r, 30)
     for j, c in enumerate(cols):
         ws.write_string(r, j, c.title, fmt["header"])
     for w in trend.worse:
