@@ -522,8 +522,8 @@ MONITOR_COL = column_map(MONITOR_COLUMNS)
 CONS_MONITOR_SHEET = "运行监控"
 CONS_MONITOR_TREND_SHEET = "监控趋势"
 CONS_MONITOR_COLUMNS: tuple[Column, ...] = (
-    Column("unit", "单位名称", 28, input=False, wrap=True),
-    Column("file", "文件", 28, input=False),
+    Column("unit", "单位名称", 24, input=False, wrap=True),
+    Column("file", "文件", 20, input=False),
     Column("period", "监控期间", 9, input=False),
     Column("schedule", "序时进度", 9, input=False),
     Column("budget", "全年预算数（万元）", 12, input=False),
@@ -533,7 +533,7 @@ CONS_MONITOR_COLUMNS: tuple[Column, ...] = (
     Column("expected_rate", "全年预计执行率", 10, input=False),
     Column("indicators", "指标数", 7, input=False),
     Column("risk_count", "风险指标数", 8, input=False),
-    Column("at_risk", "风险指标", 36, input=False, wrap=True),
-    Column("state", "状态", 8, input=False),
-    Column("reason", "原因", 60, input=False, wrap=True),
+    Column("at_risk", "风险指标", 24, input=False, wrap=True),
+    Column("state", "状态", 6, input=False),
+    Column("reason", "原因", 44, input=False, wrap=True),
 )

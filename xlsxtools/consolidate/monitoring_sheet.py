@@ -159,10 +159,12 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
                           "（状态变差、风险指标增加，或执行率比序时进度落后得更多超过 5 个百分点）", fmt["bold"])
     r += 1
     ws.set_row(r, 30)
+    ws.set_column(len(cols) - 1, len(cols) - 1, 48)
     for j, c in enumerate(cols):
         ws.write_string(r, j, c.title, fmt["header"])
     for w in trend.worse:
         r += 1
+        ws.set_row(r, 28)
         values = [w.unit, w.prev_state, w.state, w.prev_rate, w.rate,
                   None if w.prev_gap is None else round(w.prev_gap * 100, 2),
                   None if w.gap is None else round(w.gap * 100, 2), w.prev_risk, w.risk, w.why]
