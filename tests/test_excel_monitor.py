@@ -121,3 +121,28 @@ def test_ops_today_is_injectable(monkeypatch, unit_file):
     book = remote_book(payload_from_file(unit_file, {M: typed()}))
     text = ops.monitor_check(book, today=date(2026, 6, 30))
     assert "发现 2 个错误、1 个警告" in text  # J007: 1-7月 is later than June 2026
+
+
+def test_import_of_a_long_table_grows_the_monitoring_grid_too(monkeypatch, tmp_path):
+    import xlsxtools.excel as x
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    blank = write_unit_workbook(None, tmp_path / "模板.xlsm")
+    n = layout.DEFAULT_GRID_ROWS + 3
+    header = "一级指标\t二级指标\t三级指标\t指标值类型\t指标值\t计量单位\t指标解释\t评（扣）分标准\t备注"
+    lines = [header] + [f"产出指标\t数量指标\t指标{i}\t≥\t{i}\t个\t说明\t达到计划值得满分2分，否则按实际值/计划值*指标分值计分。\t"
+                        for i in range(1, n + 1)]
+    paste = {f"{layout.col_letter(j + 1)}{layout.IMPORT_FIRST_ROW + i}": v
+             for i, line in enumerate(lines) for j, v in enumerate(line.split("\t")) if v}
+    book = remote_book(payload_from_file(blank, {layout.IMPORT_SHEET: paste}))
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+    x.import_table()
+    at = FIRST + layout.DEFAULT_GRID_ROWS  # first 运行监控 row after the old grid
+    assert (M, at, 3) in {(a["sheet"], a["start_row"] + 1, a["row_count"]) for a in actions(book, "rangeInsert")}
+    t_row = layout.TARGET_FIRST_ROW + layout.DEFAULT_GRID_ROWS
+    links = written(book, M)
+    assert links[f"C{at}"] == f"=IF('{layout.TARGETS_SHEET}'!C{t_row}=\"\",\"\",'{layout.TARGETS_SHEET}'!C{t_row})"
+    assert links[f"F{at + 2}"] == f"=IF('{layout.TARGETS_SHEET}'!F{t_row + 2}=\"\",\"\",'{layout.TARGETS_SHEET}'!F{t_row + 2})"
+    # the dropdowns of the grown monitoring grid: likelihood list down to the last row
+    lists = [a for a in actions(book, "setDataValidationList", M) if a["args"][0]["name"] == layout.NAME_LIKELIHOODS]
+    assert lists and lists[0]["range"] == f"J{FIRST}:J{FIRST + n - 1}"

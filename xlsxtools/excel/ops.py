@@ -381,7 +381,8 @@ def apply_dropdowns(live: LiveBook, targets: list[list[Any]], actuals: list[list
     choices = actual_choices_for_rules(grid_column(targets, "rule_text", grid_rows))
     specs = plan_validations(grid_rows, actual_rows=actual_rows, actual_choices=choices)
     specs = [s for s in specs if s.sheet in live.sheet_names]
-    with live.unprotected([layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET]), live.keep_selection():
+    with live.unprotected([layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.MONITOR_SHEET, layout.LISTS_SHEET]), \
+            live.keep_selection():
         refresh_lists(live)
         applied = sum(1 for s in specs if live.set_validation(s))
     return grid_rows, applied, len(specs) - applied
@@ -459,7 +460,7 @@ def import_table(book: Any) -> str:
     extra = max(0, n - grid_rows)
     live.status("正在导入……")
     try:
-        touched = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.REPORT_SHEET]
+        touched = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.MONITOR_SHEET, layout.REPORT_SHEET]
         with live.unprotected(touched):
             # The grids are kept up to date here rather than read again: the remote book's
             # payload does not change with the writes.
@@ -507,6 +508,19 @@ def _insert_rows(live: LiveBook, grid_rows: int, extra: int) -> None:
     block = [[_link_formula(r + offset, k) for k in linked] for r in range(a_at, a_at + extra)]
     first_col = split_ref(layout.ACTUAL_COL[linked[0]] + "1")[1]
     live.write_block(layout.ACTUALS_SHEET, a_at, first_col, block)
+    _insert_monitoring_rows(live, grid_rows, extra)
+
+
+def _insert_monitoring_rows(live: LiveBook, grid_rows: int, extra: int) -> None:
+    """The same for 运行监控 (layout version 2): rows inserted below its grid, linked to 目标表."""
+    if layout.MONITOR_SHEET not in live.sheet_names:
+        return
+    at = layout.MONITOR_FIRST_ROW + grid_rows
+    live.sheet(layout.MONITOR_SHEET).range(f"{at}:{at + extra - 1}").insert("down")
+    offset = layout.TARGET_FIRST_ROW - layout.MONITOR_FIRST_ROW
+    linked = [c.key for c in layout.MONITOR_COLUMNS if not c.input]
+    block = [[_link_formula(r + offset, k) for k in linked] for r in range(at, at + extra)]
+    live.write_block(layout.MONITOR_SHEET, at, split_ref(layout.MONITOR_COL[linked[0]] + "1")[1], block)
 
 
 def _insert_grid_rows(grid: list[list[Any]], at: int, count: int) -> None:
