@@ -166,3 +166,32 @@ def test_libreoffice_opens_the_summary_with_sheet_and_chart(three_periods):
     assert got["charts"] == 1 and got["types"] == ["com.sun.star.chart2.LineChartType"] and got["series"] == 4
     assert got["title"].startswith("预算执行率趋势")
     assert json.dumps(got["dsl"]) and got["dsl"] == pytest.approx([0.340067, 0.390002, 0.410001], abs=1e-5)
+
+
+def test_report_and_command_line(three_periods, tmp_path, capsys):
+    from xlsxtools.cli import main
+
+    folder = three_periods[7].parent / "2026-07"
+    with pytest.raises(SystemExit) as exc:
+        main(["consolidate", str(folder), "-o", str(tmp_path / "s.xlsx"), "--history", str(tmp_path / "h.sqlite"),
+              "--period", "2026-07"])
+    assert exc.value.code == 0
+    err = capsys.readouterr().err
+    assert "运行监控：红 1 个，黄 0 个，绿 2 个（见“运行监控”表）；比上期变差 0 个（见“监控趋势”）" in err
+
+
+def test_history_of_version_1_gains_the_monitoring_table(tmp_path):
+    import sqlite3
+
+    from xlsxtools.consolidate.history import MIGRATIONS, History
+
+    db = tmp_path / "old.sqlite"
+    con = sqlite3.connect(db)
+    con.executescript(MIGRATIONS[0])
+    con.execute("INSERT INTO runs VALUES ('2026-05','2026-06-01T00:00:00','x',1,1,'floor','0.1')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with History(db) as h:
+        assert h.version == 2 and h.periods() == ["2026-05"]
+        assert h.db.execute("SELECT count(*) FROM monitoring").fetchone()[0] == 0
