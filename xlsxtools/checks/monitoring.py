@@ -68,7 +68,7 @@ class MonitorRow:
 
     @property
     def filled(self) -> bool:
-        return any(clean(v) for v in (self.progress, self.expected, self.cause, self.likelihood, self.measures))
+        return any(_typed(v) for v in (self.progress, self.expected, self.cause, self.likelihood, self.measures))
 
 
 @dataclass
@@ -91,7 +91,14 @@ class Monitoring:
     def filled(self) -> bool:
         """Anything typed on the sheet (an empty sheet is "not reported yet", not a list of errors)."""
         band = (self.period, self.initial_budget, self.budget, self.spent, self.expected_spent)
-        return any(clean(v) for v in band) or any(r.filled for r in self.rows)
+        return any(_typed(v) for v in band) or any(r.filled for r in self.rows)
+
+
+def _typed(v: Any) -> bool:
+    """Whether a cell holds anything (blank text counts as empty)."""
+    if v is None or v == "":
+        return False
+    return not isinstance(v, str) or bool(clean(v))
 
 
 def period_months(value: Any) -> int | None:

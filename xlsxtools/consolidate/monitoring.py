@@ -35,10 +35,14 @@ def evaluate_monitoring(wb: UnitWorkbook, config: Config) -> tuple[MonitorRecord
     m = wb.monitoring
     if m is None:
         return None, []
-    from xlsxtools.checks.monitoring import assess, check_monitoring
+    from xlsxtools.checks.monitoring import STATE_EMPTY, assess, check_monitoring
     from xlsxtools.normalize import parse_number
 
-    found = check_monitoring(m, config.monitoring) if m.filled else []
+    if not m.filled:  # the common case at year end: no checks, nothing to assess
+        return MonitorRecord(period="", months=None, schedule=None, budget=None, spent=None, rate=None, gap=None,
+                             expected_rate=None, indicators=len(m.rows), at_risk=[], state=STATE_EMPTY,
+                             reason="运行监控表尚未填写"), []
+    found = check_monitoring(m, config.monitoring)
     res = assess(m, config.monitoring, findings=found)
 
     def f(v: Any) -> float | None:

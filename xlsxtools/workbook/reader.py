@@ -564,8 +564,11 @@ def read_monitoring(source: CalamineSource | MemorySource, path: Path, table: Ta
         k: layout.col_index(v) for k, v in layout.MONITOR_COL.items()})
     letters = {f: layout.col_letter(c) for f, c in cols.items()}
     m = Monitoring(unit_name=table.unit.name, year=table.unit.year, file=str(path))
+    trow = layout.MONITOR_BUDGET_TITLE_ROW
     for f in layout.MONITOR_BUDGET_FIELDS:
-        hit = find_label(grid, f.titles, range(1, header_row))
+        c0 = layout.col_index(layout.MONITOR_BUDGET_COL[f.key])
+        at = cell_at(grid, trow, c0)  # where the template puts it, else wherever the title went
+        hit = (trow, c0) if at == f.title else find_label(grid, f.titles, range(1, header_row))
         r, c = (hit[0] + 1, hit[1]) if hit else (layout.MONITOR_BUDGET_VALUE_ROW,
                                                  layout.col_index(layout.MONITOR_BUDGET_COL[f.key]))
         if f.key in layout.MONITOR_BUDGET_INPUT_KEYS:
