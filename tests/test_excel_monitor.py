@@ -146,3 +146,11 @@ def test_import_of_a_long_table_grows_the_monitoring_grid_too(monkeypatch, tmp_p
     # the dropdowns of the grown monitoring grid: likelihood list down to the last row
     lists = [a for a in actions(book, "setDataValidationList", M) if a["args"][0]["name"] == layout.NAME_LIKELIHOODS]
     assert lists and lists[0]["range"] == f"J{FIRST}:J{FIRST + n - 1}"
+
+
+def test_monitor_button_on_a_version_1_workbook_says_how_to_upgrade(monkeypatch):
+    from pathlib import Path
+
+    old = Path(__file__).parent / "data" / "layout_v1_zhengwu.xlsm"
+    text = alerts(press(monkeypatch, payload_from_file(old)))[-1]
+    assert "没有「运行监控」表（旧版模板）" in text and "xlsxtools upgrade" in text
