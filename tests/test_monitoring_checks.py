@@ -58,7 +58,8 @@ def codes(m: Monitoring, policy: MonitoringPolicy | None = None, today: date = T
 
 @pytest.mark.parametrize(("text", "n"), [("1-7月", 7), ("1—7月", 7), ("1至7月", 7), ("1月", 1), ("7月", 7),
                                          ("1-12月", 12), ("１－７月", 7), (7, 7), (7.0, 7), ("1-13月", None),
-                                         ("上半年", None), ("", None), (None, None), (0, None)])
+                                         ("上半年", None), ("", None), (None, None), (0, None),
+                                         (date(2026, 7, 1), 7)])
 def test_period_months(text, n):
     assert period_months(text) == n
 

@@ -102,9 +102,11 @@ def _typed(v: Any) -> bool:
 
 
 def period_months(value: Any) -> int | None:
-    """N of a period 1–N月 ("1-7月", "1—7月", "1至7月", "7月", 7), or None when not a period."""
+    """N of a period 1–N月 ("1-7月", "1—7月", "1至7月", "7月", 7, a date in July), or None when not a period."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, date):  # a month typed as a date (e.g. 2026-07-01 shown as "7月"): 1 to its month
+        return value.month
     if isinstance(value, int | float):
         n = int(value) if float(value).is_integer() else 0
         return n if 1 <= n <= 12 else None
