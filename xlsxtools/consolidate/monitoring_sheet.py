@@ -37,6 +37,12 @@ def _order(u: UnitResult) -> tuple:
             m.gap if m.gap is not None else 0.0, u.unit_key, u.path)
 
 
+def _lines(text: Any, width: float) -> int:
+    """Lines a wrapped text needs in a column ``width`` characters wide (CJK characters count double)."""
+    w = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(text or ""))
+    return max(1, -(-w // max(int(width - 1), 1)))
+
+
 def write_monitoring_sheets(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo) -> None:
     """Add 运行监控 when a unit filled its monitoring, and 监控趋势 when the run keeps history."""
     units = [u for u in cons.units if u.readable and u.monitoring is not None]
@@ -53,10 +59,15 @@ def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: 
 
     states = {s: sum(1 for u in units if u.monitoring and u.monitoring.state == s) for s in STATE_ORDER}
     title = "运行监控汇总：" + "，".join(f"{s} {n} 个" for s, n in states.items() if n)
-    sheet = _Sheet(wb, fmt, layout.CONS_MONITOR_SHEET, title, layout.CONS_MONITOR_COLUMNS,
-                   {"schedule": "pct", "budget": "money", "spent": "money", "rate": "pct", "gap": "score",
-                    "expected_rate": "pct", "indicators": "int", "risk_count": "int", "at_risk": "wrap",
-                    "reason": "wrap", "unit": "wrap"})
+    # every cell top-aligned, so a row whose reason wraps still reads as one row
+    base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE, "valign": "top"}
+    top = {**fmt, **{k: wb.add_format({**base, **extra}) for k, extra in (
+        ("pct", {"num_format": "0.00%"}), ("money", {"num_format": "#,##0.00"}), ("score", {"num_format": "0.00"}),
+        ("int", {"num_format": "0"}), ("text", {}), ("wrap", {"text_wrap": True}))}}
+    nf = {"schedule": "pct", "budget": "money", "spent": "money", "rate": "pct", "gap": "score",
+          "expected_rate": "pct", "indicators": "int", "risk_count": "int"}
+    nf.update({c.key: "wrap" if c.wrap else "text" for c in layout.CONS_MONITOR_COLUMNS if c.key not in nf})
+    sheet = _Sheet(wb, top, layout.CONS_MONITOR_SHEET, title, layout.CONS_MONITOR_COLUMNS, nf)
     sheet.ws.set_row(layout.CONS_HEADER_ROW - 1, 32)  # two-line titles
     for u in units:
         m = u.monitoring
@@ -66,6 +77,9 @@ def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: 
                 "gap": round(m.gap * 100, 2) if m.gap is not None else None, "expected_rate": m.expected_rate,
                 "indicators": m.indicators, "risk_count": len(m.at_risk), "at_risk": "、".join(m.at_risk),
                 "state": m.state, "reason": m.reason}
+        lines = max(_lines(vals[c.key], c.width) for c in layout.CONS_MONITOR_COLUMNS if c.wrap)
+        if lines > 1:
+            sheet.ws.set_row(sheet.row, 13.5 * lines + 3)
         sheet.write([vals.get(k) for k in sheet.keys])
     first, last = sheet.finish()
     col = sheet.keys.index("state")
