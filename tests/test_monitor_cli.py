@@ -126,3 +126,23 @@ def test_monitor_period_in_the_future_and_bad_files(capsys, unit, tmp_path):
 def test_monitor_help_is_chinese(capsys):
     res = run(capsys, *["monitor", "--help"])
     assert res.exit_code == 0 and "--json" in res.output and "序时进度" in res.output
+
+
+def test_monitor_annotate_marks_the_cells_in_a_copy(capsys, unit, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "已标注.xlsm"
+    before = unit.read_bytes()
+    res = run(capsys, "monitor", str(unit), "--today", "2026-08-10", "--annotate", "-o", str(out))
+    assert res.exit_code == 1 and f"已标注：{out}" in res.output
+    assert unit.read_bytes() == before
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    ws = wb[M]
+    j002 = ws[f"J{FIRST + 2}"]
+    assert j002.comment is not None and "J002" in j002.comment.text and j002.fill.fill_type == "solid"
+    assert "J001" in ws[f"D{V}"].comment.text
+    report = wb[layout.REPORT_SHEET]
+    codes = {report.cell(r, 2).value for r in range(layout.REPORT_FIRST_ROW, report.max_row + 1)}
+    assert {"J001", "J002", "J006"} <= codes
+    res = run(capsys, "monitor", str(unit), "-o", str(out))
+    assert res.exit_code == 2 and "只能与 --annotate 一起使用" in res.output

@@ -109,7 +109,12 @@ def print_table(items: list[Monitored], console: Any, rich: bool) -> None:
               help="配置文件（默认：当前文件夹的 xlsxtools.toml；监控规则在 [monitoring] 一节）。")
 @click.option("--today", "today_text", metavar="YYYY-MM-DD",
               help="按这一天判断监控期间是否晚于当前月份（默认：今天）。")
-def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, today_text: str | None) -> int:
+@click.option("--annotate", is_flag=True, help="在工作簿中标出问题：单元格标色、加批注，并列在“检查结果”表中（同“监控检查”按钮）。")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="与 --annotate 一起使用：标注后的副本写到这里。")
+@click.option("--in-place", is_flag=True, help="与 --annotate 一起使用：直接标注原文件（会先备份）。")
+def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, today_text: str | None,
+            annotate: bool, out: Path | None, in_place: bool) -> int:
     """检查单位工作簿的“运行监控”表（绩效运行监控），列出每个单位的监控状态和问题。
 
     每个单位一行：监控期间（1-N月）、预算执行率与序时进度（N/12）的差距、有风险的指标数、
@@ -123,10 +128,17 @@ def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, to
       xlsxtools monitor 单位/*.xlsm
       xlsxtools monitor 政务服务中心.xlsm --json
       xlsxtools monitor 政务服务中心.xlsm --today 2026-08-10
+      xlsxtools monitor 政务服务中心.xlsm --annotate -o 已标注.xlsm
     """
     from xlsxtools.commands.check import print_human
     from xlsxtools.config import load_config
 
+    if (out is not None or in_place) and not annotate:
+        raise UserError("-o / --in-place 只能与 --annotate 一起使用")
+    if annotate and out is None and not in_place:
+        raise UserError("--annotate 需要 -o 输出文件，或 --in-place 直接标注原文件（会先备份）")
+    if annotate and out is not None and len(files) > 1:
+        raise UserError("标注多个文件时请用 --in-place（-o 只能用于一个文件）")
     config = load_config(config_path)
     policy = config.monitoring
     if today_text:
@@ -137,6 +149,10 @@ def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, to
     else:
         today = date.today()
     items = [monitor_file(p, policy, today) for p in files]
+    if annotate:
+        for m in items:
+            if m.result is not None:
+                _annotate(m, out, in_place)
     rc = 0
     for m in items:
         if m.unreadable:
@@ -163,3 +179,15 @@ def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, to
         print_human(m.path, m.findings, console, rich)
     click.echo(rule)
     return rc
+
+
+def _annotate(m: Monitored, out: Path | None, in_place: bool) -> None:
+    from xlsxtools.workbook.annotate_edge import annotate_workbook
+    from xlsxtools.workbook.edit import output_path
+
+    target, backup = output_path(m.path, out, in_place)
+    annotate_workbook(m.path, m.findings, target)
+    msg = f"已标注：{target}"
+    if backup is not None:
+        msg += f"（原文件已备份为 {backup}）"
+    click.echo(msg, err=True)
