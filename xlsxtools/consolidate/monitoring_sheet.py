@@ -176,6 +176,10 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
     ws.set_column(len(cols) - 1, len(cols) - 1, 48)
     for j, c in enumerate(cols):
         ws.write_string(r, j, c.title, fmt["header"])
+    base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE, "valign": "vcenter"}
+    why_fmt = wb.add_format({**base, "text_wrap": True})
+    cell_fmt = {"text": wb.add_format(base), "pct": wb.add_format({**base, "num_format": "0.00%"}),
+                "score": wb.add_format({**base, "num_format": "0.00"}), "int": wb.add_format({**base, "num_format": "0"})}
     for w in trend.worse:
         r += 1
         ws.set_row(r, 28)
@@ -186,9 +190,10 @@ def _trend_sheet(wb: Any, fmt: dict[str, Any], trend: Any) -> None:
             if v is None:
                 continue
             if isinstance(v, str):
-                ws.write_string(r, j, v, fmt["wrap"] if j == len(values) - 1 else fmt["text"])
+                ws.write_string(r, j, v, why_fmt if j == len(values) - 1 else cell_fmt["text"])
             else:
-                ws.write_number(r, j, v, fmt["pct"] if j in (3, 4) else fmt["score"] if j in (5, 6) else fmt["int"])
+                kind = "pct" if j in (3, 4) else "score" if j in (5, 6) else "int"
+                ws.write_number(r, j, v, cell_fmt[kind])
         colour = STATE_COLOURS.get(w.state)
         if colour:
-            ws.write_string(r, 2, w.state, wb.add_format({"bg_color": colour}))
+            ws.write_string(r, 2, w.state, wb.add_format({**base, "bg_color": colour}))
