@@ -146,3 +146,20 @@ def test_monitor_annotate_marks_the_cells_in_a_copy(capsys, unit, tmp_path):
     assert {"J001", "J002", "J006"} <= codes
     res = run(capsys, "monitor", str(unit), "-o", str(out))
     assert res.exit_code == 2 and "只能与 --annotate 一起使用" in res.output
+
+
+def test_a_percent_typed_with_its_sign_reads_as_percent_points(tmp_path):
+    # Excel stores "96%" typed into a General cell as 0.96 with a % format; the 指标值 is 95 (%).
+    path = tmp_path / "u.xlsm"
+    from xlsxtools.importer import import_table
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    write_unit_workbook(import_table(SAMPLES / "zhengwu_2026.txt"), path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[M]
+    ws[f"G{FIRST + 5}"] = 0.96  # 服务窗口规范率 ≥95 %
+    ws[f"G{FIRST + 5}"].number_format = "0%"
+    ws[f"H{FIRST + 5}"] = 0.96  # a plain 0.96 without the format stays as typed
+    wb.save(path)
+    row = read_unit_workbook(path).monitoring.rows[5]
+    assert row.name == "服务窗口规范率" and row.progress == 96 and row.expected == 0.96

@@ -1,4 +1,4 @@
-"""The mid-year monitoring checks (J001–J012) and the unit's state, on plain values.
+"""The mid-year monitoring checks (J001–J013) and the unit's state, on plain values.
 
 Every expectation is worked out by hand: 序时进度 of 1–N月 is N/12, 执行率 is 1–N月执行数 /
 全年预算数, an indicator's progress share is 1–N月实际完成值 / 年度指标值 (for a % indicator it is
@@ -274,3 +274,14 @@ def test_policy_is_described_and_loaded(tmp_path):
 
     with pytest.raises(UserError, match=r"monitoring\.budget_margin 应在 0 到 1 之间"):
         load_config(p)
+
+
+def test_j013_a_fraction_in_a_percent_row():
+    # 服务窗口规范率 ≥95 %: 0.96 is 0.96%, not 96% (a reader turns a %-formatted 0.96 into 96 first)
+    rate = dict(name="服务窗口规范率", target="95", unit="%")
+    found = check_monitoring(mon(row(**rate, progress=96, expected=0.96, likelihood="有可能")), today=TODAY)
+    assert [(f.code, f.cell) for f in found] == [("J013", "H7")]
+    assert "如果是 96%，请填 96" in found[0].message
+    assert codes(mon(row(**rate, progress=96, expected=96))) == []
+    # a rate whose target is itself a fraction is left alone
+    assert codes(mon(row(name="达标比例", target="1", unit="%", progress=1, expected=1))) == []

@@ -113,6 +113,7 @@ _CODES: tuple[Code, ...] = (
     Code("J010", W_, "1–N月实际完成值为空", "An indicator has no progress value for the period."),
     Code("J011", E, "监控值不是数字", "A quantitative indicator's progress or expected value is not a number."),
     Code("J012", W_, "未选择完成目标可能性", "完成目标可能性 is empty (or not 确定能 / 有可能 / 完全不可能)."),
+    Code("J013", W_, "百分比数值可疑", "A plain value ≤ 1 in a % row whose target is above 1: is it a fraction? Enter percent points (96) or format as %."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

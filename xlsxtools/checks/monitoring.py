@@ -1,4 +1,4 @@
-"""Mid-year monitoring (绩效运行监控, domain.md §6): the checks J001–J012 and the unit's state.
+"""Mid-year monitoring (绩效运行监控, domain.md §6): the checks J001–J013 and the unit's state.
 
 Pure core: plain values in (a :class:`Monitoring` as the reader builds it from the 运行监控
 sheet, the policy, and "today"), findings and a :class:`MonitoringResult` out. No workbook
@@ -278,6 +278,13 @@ def _row_findings(row: MonitorRow, months: int | None, policy: MonitoringPolicy)
         out.append(finding("J006", f"{name}的全年预计完成值为空", o, "expected"))
     elif quant and _num(row.expected) is None:
         out.append(finding("J011", f"{name}是定量指标，全年预计完成值「{clean(row.expected)}」不是数字", o, "expected"))
+    target = _num(row.target) if quant else None
+    if row.unit.strip() in ("%", "％") and target is not None and target > 1:
+        for k, title in (("progress", "1-N月实际完成值"), ("expected", "全年预计完成值")):
+            v = getattr(row, k)
+            if isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1:
+                out.append(finding("J013", f"{name}是百分比指标（指标值 {row.target}%），{title}填的是 {clean(v)}："
+                                           f"如果是 {clean(v * 100)}%，请填 {clean(v * 100)}", o, k))
     likelihood = clean(row.likelihood)
     if likelihood not in layout.LIKELIHOODS:
         text = "未选择" if not likelihood else f"「{likelihood}」不是可选项"

@@ -598,4 +598,24 @@ def read_monitoring(source: CalamineSource | MemorySource, path: Path, table: Ta
             progress=values.get("progress"), expected=values.get("expected"), cause=clean(values.get("cause")),
             likelihood=clean(values.get("likelihood")), measures=clean(values.get("measures")),
             origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
+    _monitoring_percent_cells(source, m)
     return m
+
+
+def _monitoring_percent_cells(source: CalamineSource | MemorySource, m: Any) -> None:
+    """A % indicator's value typed as "96%" (Excel stores 0.96 with a % format) reads as 96, like
+    the 指标值; only small numbers in % rows are looked up (see ``_mark_percent_formats``)."""
+    wanted: dict[str, tuple[Any, str]] = {}
+    for row in m.rows:
+        if row.unit.strip() not in ("%", "％"):
+            continue
+        for k in ("progress", "expected"):
+            v = getattr(row, k)
+            ref = row.origin.cell(k)
+            if ref and isinstance(v, int | float) and not isinstance(v, bool) and abs(v) <= 10:
+                wanted[ref] = (row, k)
+    if not wanted:
+        return
+    for ref in source.percent_cells(layout.MONITOR_SHEET, set(wanted)):
+        row, k = wanted[ref]
+        setattr(row, k, round(getattr(row, k) * 100, 6))
