@@ -195,3 +195,18 @@ def test_history_of_version_1_gains_the_monitoring_table(tmp_path):
     with History(db) as h:
         assert h.version == 2 and h.periods() == ["2026-05"]
         assert h.db.execute("SELECT count(*) FROM monitoring").fetchone()[0] == 0
+
+
+def test_a_version_1_workbook_is_listed_as_without_monitoring_sheet(three_periods, tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy2(three_periods[7].parent / "2026-07" / "dashuling_2026.xlsx", folder)
+    shutil.copy2(Path(__file__).parent / "data" / "layout_v1_zhengwu.xlsm", folder / "旧模板.xlsm")
+    out = consolidate([folder], tmp_path / "s.xlsx", jobs=1, config=Config()).output
+    _, rows = table_rows(out, layout.CONS_MONITOR_SHEET)
+    listed = [(r["单位名称"], r["状态"], r["原因"]) for r in rows if r.get("状态")]
+    assert [u for u, *_ in listed] == [DSL, ZW] and listed[0][1] == "红"
+    assert listed[1][1] == "无监控表" and "xlsxtools upgrade" in listed[1][2]
+    assert sheet(out, layout.CONS_MONITOR_SHEET)[0][0] == "运行监控汇总：红 1 个，无监控表 1 个"

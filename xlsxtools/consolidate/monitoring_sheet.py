@@ -22,7 +22,10 @@ from xlsxtools.consolidate.records import RunInfo, UnitResult
 from xlsxtools.layout import Column
 
 STATE_COLOURS = {"红": "#FFC7CE", "黄": "#FFEB9C", "绿": "#C6EFCE"}
-STATE_ORDER = ("红", "黄", "绿", "未填报")
+STATE_ORDER = ("红", "黄", "绿", "未填报", "无监控表")
+#: The row of a unit whose workbook has no 运行监控 sheet (an earlier template version).
+NO_SHEET = "无监控表"
+NO_SHEET_REASON = "工作簿来自旧版模板，没有运行监控表：请用 xlsxtools upgrade 升级到当前模板后填写"
 #: Units drawn in the trend chart at most (the most behind schedule first); the table lists all.
 TREND_CHART_MAX_UNITS = 12
 #: Line colours of the trend chart's unit series (the schedule is a dashed black line).
@@ -32,7 +35,8 @@ LINE_COLOURS = ("#C00000", "#0070C0", "#00B050", "#7030A0", "#ED7D31", "#2F5597"
 
 def _order(u: UnitResult) -> tuple:
     m = u.monitoring
-    assert m is not None
+    if m is None:
+        return (STATE_ORDER.index(NO_SHEET), 0.0, u.unit_key, u.path)
     return (STATE_ORDER.index(m.state) if m.state in STATE_ORDER else len(STATE_ORDER),
             m.gap if m.gap is not None else 0.0, u.unit_key, u.path)
 
@@ -45,7 +49,7 @@ def _lines(text: Any, width: float) -> int:
 
 def write_monitoring_sheets(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo) -> None:
     """Add 运行监控 when a unit filled its monitoring, and 监控趋势 when the run keeps history."""
-    units = [u for u in cons.units if u.readable and u.monitoring is not None]
+    units = [u for u in cons.units if u.readable]
     filled = [u for u in units if u.monitoring is not None and u.monitoring.state in STATE_COLOURS]
     if filled:
         _monitor_sheet(wb, fmt, sorted(units, key=_order), info)
@@ -57,7 +61,8 @@ def write_monitoring_sheets(wb: Any, fmt: dict[str, Any], cons: Consolidation, i
 def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: RunInfo) -> None:
     from xlsxtools.consolidate.summary import _Sheet
 
-    states = {s: sum(1 for u in units if u.monitoring and u.monitoring.state == s) for s in STATE_ORDER}
+    states = {s: sum(1 for u in units if (u.monitoring.state if u.monitoring else NO_SHEET) == s)
+              for s in STATE_ORDER}
     title = "运行监控汇总：" + "，".join(f"{s} {n} 个" for s, n in states.items() if n)
     # every cell top-aligned, so a row whose reason wraps still reads as one row
     base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE, "valign": "top"}
@@ -71,7 +76,10 @@ def _monitor_sheet(wb: Any, fmt: dict[str, Any], units: list[UnitResult], info: 
     sheet.ws.set_row(layout.CONS_HEADER_ROW - 1, 32)  # two-line titles
     for u in units:
         m = u.monitoring
-        assert m is not None
+        if m is None:
+            sheet.write([{"unit": u.display_name, "file": u.path, "state": NO_SHEET, "reason": NO_SHEET_REASON}.get(k)
+                         for k in sheet.keys])
+            continue
         vals = {"unit": u.display_name, "file": u.path, "period": m.period, "schedule": m.schedule,
                 "budget": m.budget, "spent": m.spent, "rate": m.rate,
                 "gap": round(m.gap * 100, 2) if m.gap is not None else None, "expected_rate": m.expected_rate,
