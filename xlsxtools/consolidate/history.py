@@ -210,7 +210,8 @@ class History:
         try:
             from xlsxtools.consolidate.monitoring import record_monitoring
 
-            record_monitoring(db, period, units := list(units))
+            units = list(units)
+            record_monitoring(db, period, units)
             for table in ("indicators", "units", "runs"):
                 db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
             n = 0

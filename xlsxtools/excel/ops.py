@@ -8,6 +8,7 @@ a few bulk calls through :class:`~xlsxtools.excel.edge.LiveBook`. Messages are C
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,7 @@ def compute_scores(book: Any) -> str:
     return text
 
 
-def monitor_check(book: Any, today: Any = None) -> str:
+def monitor_check(book: Any, today: date | None = None) -> str:
     """监控检查: the findings of ``xlsxtools monitor`` shown in the workbook (marks and 检查结果),
     and the unit's monitoring state in the message box; returns the message shown."""
     from xlsxtools.checks.monitoring import assess, check_monitoring
