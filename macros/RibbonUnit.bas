@@ -24,6 +24,11 @@ Public Sub OnScore(control As IRibbonControl)
     RunPython "import xlsxtools.excel as x; x.compute_scores()"
 End Sub
 
+' Group "check and score": check the mid-year monitoring sheet and show its state.
+Public Sub OnMonitor(control As IRibbonControl)
+    RunPython "import xlsxtools.excel as x; x.monitor_check()"
+End Sub
+
 ' Group "check and score": remove the colours and notes written by a check.
 Public Sub OnClearMarks(control As IRibbonControl)
     RunPython "import xlsxtools.excel as x; x.clear_marks()"

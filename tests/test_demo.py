@@ -46,6 +46,19 @@ def test_demo_runs_the_whole_job(tmp_path: Path):
     report = checked.get_sheet_by_name(layout.REPORT_SHEET).to_python()
     assert any("H001" in map(str, r) for r in report)
 
+    # the mid-year monitoring: 1-6月 and 1-7月 consolidated with history; 大树岭乡 drifts
+    # (39.00% at 1-6月 against 50.00%: 黄; 41.00% at 1-7月 against 58.33% and an indicator expected
+    # to miss: 红), the others stay ahead of the schedule (绿)
+    assert "4. 运行监控" in run.stdout and "芷江侗族自治县大树岭乡人民政府 红" in run.stdout
+    july = python_calamine.CalamineWorkbook.from_path(str(out / "monitoring" / "监控汇总-2026-07.xlsx"))
+    mon = july.get_sheet_by_name(layout.CONS_MONITOR_SHEET).to_python()
+    states = {r[0]: r[12] for r in mon[layout.CONS_HEADER_ROW:] if r and r[0] and len(r) > 12 and r[12]}
+    assert states == {"芷江侗族自治县大树岭乡人民政府": "红", "芷江侗族自治县人民政府办公室": "绿",
+                      "芷江侗族自治县政务服务中心": "绿"}
+    trend = july.get_sheet_by_name(layout.CONS_MONITOR_TREND_SHEET).to_python()
+    assert trend[layout.CONS_HEADER_ROW - 1][:3] == ["单位名称", "2026-06", "2026-07"]
+    assert any(r and str(r[0]).startswith("与上期 2026-06 相比变差的单位：1 个") for r in trend)
+
 
 def test_demo_refuses_to_overwrite_without_force(tmp_path: Path):
     (tmp_path / "keep.txt").write_text("x")

@@ -83,7 +83,7 @@ def sheet_at(payload: dict, a: dict) -> str:
 
 def test_the_service_runs_the_unit_buttons_and_help_but_not_the_folder_buttons():
     assert BUTTONS == {"add_dropdowns", "import_table", "import_table_confirmed", "check_rows", "compute_scores",
-                       "clear_marks", "show_help"}
+                       "monitor_check", "clear_marks", "show_help"}
     with pytest.raises(KeyError):
         run_button("consolidate", {}, config=Config())
 
@@ -200,6 +200,19 @@ def test_clear_restores_the_template_fill_with_a_helper(unit_file):
     assert [a["args"] for a in acts if a["func"] == "setRangeColor"] == [["#f2f2f2"]]
     assert sorted(m[1:] for m in macros(acts, "XtSetNote")) == [[A, linked, ""], [T, "E9", ""]]
     assert alerts(acts)[-1][0] == "已清除 2 个单元格的底色和批注（填写的内容没有改动）。"
+
+
+def test_the_template_fill_of_the_monitoring_sheet():
+    from xlsxtools.excel.edge import template_fill
+    from xlsxtools.workbook.template import LINKED_FILL
+
+    M, C, B = layout.MONITOR_SHEET, layout.MONITOR_COL, layout.MONITOR_BUDGET_COL
+    first, v = layout.MONITOR_FIRST_ROW, layout.MONITOR_BUDGET_VALUE_ROW
+    assert template_fill(M, f"{C['name']}{first + 3}") == LINKED_FILL  # linked to 目标表
+    assert template_fill(M, f"{C['progress']}{first + 3}") == ""  # typed by the unit
+    assert template_fill(M, f"{B['rate']}{v}") == LINKED_FILL and template_fill(M, f"{B['spent']}{v}") == ""
+    assert template_fill(M, layout.MONITOR_UNIT_VALUE_CELL) == LINKED_FILL
+    assert template_fill(layout.TARGETS_SHEET, f"{C['name']}{first + 3}") == ""
 
 
 def test_compute_scores_on_the_server(unit_file):
@@ -363,17 +376,20 @@ def assert_same(local: dict, server: dict) -> None:
         assert local[key] == server[key], key
 
 
-@pytest.mark.parametrize("button", ["check_rows", "compute_scores", "add_dropdowns", "show_help"])
+@pytest.mark.parametrize("button", ["check_rows", "compute_scores", "add_dropdowns", "monitor_check", "show_help"])
 def test_same_result_on_either_path(unit_file, button):
+    from test_excel_monitor import typed
+
     bad_target = f"{layout.TARGET_COL['target']}{row_of('举办窗口评选活动次数')}"
-    edit = {A: actuals_edit(), T: {bad_target: "很多"}}
+    edit = {A: actuals_edit(), T: {bad_target: "很多"}, layout.MONITOR_SHEET: typed(spent=60)}
     local, server = both_ways(unit_file, button, edit)
     if button == "show_help":  # the only difference: where to look when a button fails
         assert local["alerts"][0][0].split("按钮报错时")[0] == server["alerts"][0][0].split("按钮报错时")[0]
         return
     assert_same(local, server)
     before = excel_sim.load(unit_file, edit).state()
-    changed = {"check_rows": "notes", "compute_scores": "values", "add_dropdowns": "validation"}[button]
+    changed = {"check_rows": "notes", "compute_scores": "values", "add_dropdowns": "validation",
+               "monitor_check": "notes"}[button]
     assert local[changed] != before[changed]  # the button did something, the same on both paths
     assert all(local["protection"][s] == before["protection"][s] is not None for s in (T, A, R))
 

@@ -153,7 +153,7 @@ def test_codes_select_and_dedupe():
     assert dedupe([a, b, a]) == [a, b]
     c = finding("H001", "x", Origin(row=1))
     assert select([a, c], ["H"]) == [c] and select([a, c], None, ["I00"]) == [c] and select([a, c], ["ALL"]) == [a, c]
-    assert all(code[0] in "IHVRTMAWCS" and len(code) == 4 for code in CODES)
+    assert all(code[0] in "IHVRTMAWCSJ" and len(code) == 4 for code in CODES)
 
 
 @pytest.mark.parametrize("data", [

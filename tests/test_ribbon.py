@@ -21,7 +21,7 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Hand-written expectation: (tab label, [(group label, [button labels])]).
 LAYOUT = {
     "unit": ("绩效工具", [("填报", ["添加下拉", "导入"]),
-                       ("检查与评分", ["检查", "计算得分", "清除标记"]),
+                       ("检查与评分", ["检查", "计算得分", "监控检查", "清除标记"]),
                        ("帮助", ["帮助"])]),
     "summary": ("绩效汇总", [("汇总", ["汇总", "选择文件夹", "打开问题清单"]),
                          ("帮助", ["帮助"])]),

@@ -71,9 +71,9 @@ def dvs(ws) -> dict[str, object]:
 def test_template_file_name_and_sheets(blank: Path):
     assert blank.name == "绩效目标表模板.xlsm"
     wb = python_calamine.CalamineWorkbook.from_path(str(blank))
-    assert wb.sheet_names[:5] == ["目标表", "实际完成", "检查结果", "导入", "下拉列表"]
+    assert wb.sheet_names[:6] == ["目标表", "实际完成", "运行监控", "检查结果", "导入", "下拉列表"]
     # the VBA packaging (xlsxtools.vba.package) adds its very hidden xlwings.conf sheet, nothing else
-    assert set(wb.sheet_names[5:]) <= {layout.XLWINGS_CONF_SHEET}
+    assert set(wb.sheet_names[6:]) <= {layout.XLWINGS_CONF_SHEET}
     meta = {s.name: str(s.visible) for s in wb.sheets_metadata}
     assert "Hidden" in meta["下拉列表"] and "Visible" in meta["目标表"]
 
@@ -128,7 +128,7 @@ def test_report_and_import_sheets(blank: Path):
 
 def test_lists_sheet_and_defined_names(blank: Path):
     rows = calamine_rows(blank, "下拉列表")
-    assert rows[0][:3] == ["xlsxtools-layout", "1", "unit"]
+    assert rows[0][:3] == ["xlsxtools-layout", "2", "unit"]
     col = {rows[1][i]: [r[i] for r in rows[2:] if r[i] != ""] for i in range(len(rows[1]))}
     assert rows[1][0] == "一级指标" and col["一级指标"] == ["成本指标", "产出指标", "效益指标", "满意度指标"]
     assert col["指标值类型"] == ["≥", ">", "=", "≤", "<", "定性"]

@@ -98,12 +98,12 @@ def inspected(tmp_path_factory) -> dict:
     return libreoffice.run_uno(INSPECT, args)
 
 
-OUR_SHEETS = ["目标表", "实际完成", "检查结果", "导入", "下拉列表"]
+OUR_SHEETS = ["目标表", "实际完成", "运行监控", "检查结果", "导入", "下拉列表"]
 
 
 def test_sheets_and_protection_survive(inspected: dict):
-    assert inspected["sheets"][:5] == OUR_SHEETS
-    assert set(inspected["sheets"][5:]) <= {layout.XLWINGS_CONF_SHEET}  # added by the VBA packaging
+    assert inspected["sheets"][:6] == OUR_SHEETS
+    assert set(inspected["sheets"][6:]) <= {layout.XLWINGS_CONF_SHEET}  # added by the VBA packaging
     assert all(inspected["protected"][s] for s in OUR_SHEETS), inspected["protected"]
     assert inspected["visible"]["下拉列表"] is False and inspected["visible"]["目标表"] is True
     assert inspected["wrong_password_opens"] is False

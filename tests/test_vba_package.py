@@ -172,7 +172,7 @@ def test_summary_template_workbook(tmp_path: Path) -> None:
     assert list(folder.destinations) == [("汇总设置", "$B$3")]
     assert list(wb.defined_names["xt_summary_output"].destinations) == [("汇总设置", "$B$4")]
     lists = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("下拉列表").to_python()
-    assert lists[0][:3] == ["xlsxtools-layout", "1", "summary"]
+    assert lists[0][:3] == ["xlsxtools-layout", "2", "summary"]
     assert set(vba_modules(out)) == {"ThisWorkbook", "shtSummary", "shtLists", "shtXlwingsConf",
                                      "RibbonSummary", "xlwings", "Dictionary"}
 

@@ -20,6 +20,7 @@ UNIT_CALLS = {
     "OnCheck": "check_rows",
     "OnScore": "compute_scores",
     "OnClearMarks": "clear_marks",
+    "OnMonitor": "monitor_check",
     "OnHelp": "show_help",
 }
 SUMMARY_CALLS = {

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("xlsxtools.commands.score", "Score the self-evaluation: every indicator, budget execution, total, grade."),
     "baseline": ("xlsxtools.commands.baseline", "Export approved target tables as a tamper-check baseline."),
     "consolidate": ("xlsxtools.commands.consolidate", "Consolidate every unit workbook in folders into one summary."),
+    "monitor": ("xlsxtools.commands.monitor", "运行监控：检查各单位的运行监控表，列出监控状态（红/黄/绿）和问题。"),
+    "upgrade": ("xlsxtools.commands.upgrade", "把旧版模板的单位工作簿升级到当前模板（数据全部保留）。"),
     "demo": ("xlsxtools.commands.demo", "Run the main job end to end on the bundled sample data."),
     "serve": ("xlsxtools.commands.serve", "Start the intranet service for units and the bureau (web pages, Excel buttons)."),
 }

@@ -5,7 +5,8 @@ a code from here, so `--select/--ignore`, the docs and the report sheets agree. 
 rule codes, a code is never reused for another meaning; retire it instead.
 
 Prefixes: I import repairs · H hierarchy · V values · R rules · T totals · M header/footer ·
-A actuals · W workbook/template · C consolidation · S self-evaluation (a 自评表's own scores).
+A actuals · W workbook/template · C consolidation · S self-evaluation (a 自评表's own scores) ·
+J mid-year monitoring (运行监控).
 """
 
 from __future__ import annotations
@@ -131,6 +132,20 @@ _CODES: tuple[Code, ...] = (
     Code("C003", W_, "单位不在名册中", "A workbook whose unit is not on the roster."),
     Code("C004", E, "目标与核定版本不一致", "Targets, types, units, points or rules differ from the approved baseline."),
     Code("C005", W_, "没有核定基线", "The unit has no approved baseline to compare with."),
+    # --- J: mid-year monitoring (运行监控 sheet; reported by `xlsxtools monitor`)
+    Code("J001", W_, "预算执行进度落后于序时进度", "执行率 (1–N月执行数 / 全年预算数) is below the time schedule N/12 by more than the policy margin ([monitoring] budget_margin)."),
+    Code("J002", E, "预计完不成目标却填“确定能”", "The expected year-end value misses the target (reversed for ≤ <) but the likelihood is 确定能."),
+    Code("J003", W_, "进度明显落后但未说明原因或措施", "Progress is far behind schedule ([monitoring] progress_margin) and the cause or the explanation/measures is empty."),
+    Code("J004", W_, "选择了偏差原因但没有说明", "A deviation cause is chosen but 原因说明及纠偏措施 is empty."),
+    Code("J005", E, "完全不可能完成但没有纠偏措施", "Likelihood 完全不可能 without 原因说明及纠偏措施."),
+    Code("J006", E, "全年预计值为空", "全年预计完成值 of an indicator (or 全年预计执行数) is empty."),
+    Code("J007", E, "监控期间晚于当前月份", "The period 1–N月 ends after the current month (of the table's year)."),
+    Code("J008", E, "监控期间为空或无法识别", "监控期间 is empty or not one of 1月 … 1-12月: nothing can be compared with the schedule."),
+    Code("J009", E, "预算数或执行数缺失或无效", "全年预算数 or 1–N月执行数 is missing, not a number, or the budget is 0: no execution rate."),
+    Code("J010", W_, "1–N月实际完成值为空", "An indicator has no progress value for the period."),
+    Code("J011", E, "监控值不是数字", "A quantitative indicator's progress or expected value is not a number."),
+    Code("J012", W_, "未选择完成目标可能性", "完成目标可能性 is empty (or not 确定能 / 有可能 / 完全不可能)."),
+    Code("J013", W_, "百分比数值可疑", "A plain value ≤ 1 in a % row whose target is above 1: is it a fraction? Enter percent points (96) or format as %."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

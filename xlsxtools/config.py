@@ -15,6 +15,11 @@ They are printed with every result and can be changed per deployment with a TOML
     [limits]              # what one input file may cost (see Limits)
     seconds = 30
     memory_mb = 1024
+
+    [monitoring]          # mid-year monitoring (运行监控), see MonitoringPolicy
+    budget_margin = 0.10
+    budget_red_margin = 0.20
+    progress_margin = 0.20
 """
 
 from __future__ import annotations
@@ -154,10 +159,53 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class MonitoringPolicy:
+    """Mid-year monitoring margins, as fractions of the year (0.10 = 10 percentage points).
+
+    The time schedule (序时进度) of a period 1–N月 is N/12. Budget execution is behind (warning
+    J001, state 黄) when 执行率 < 序时进度 − ``budget_margin``, and red when it is behind by more
+    than ``budget_red_margin``. An indicator is far behind when its progress share is below
+    its expected share (序时进度; the target itself for % indicators) by more than
+    ``progress_margin``.
+    """
+
+    budget_margin: Decimal = Decimal("0.10")
+    budget_red_margin: Decimal = Decimal("0.20")
+    progress_margin: Decimal = Decimal("0.20")
+
+    def describe(self) -> str:
+        def pts(d: Decimal) -> str:
+            return f"{(d * 100).normalize():f}"
+
+        return (f"预算执行率低于序时进度超过 {pts(self.budget_margin)} 个百分点为黄、超过 "
+                f"{pts(self.budget_red_margin)} 个百分点为红；指标进度低于序时进度超过 "
+                f"{pts(self.progress_margin)} 个百分点为明显落后（序时进度 = N/12）")
+
+
+def load_monitoring_policy(data: dict[str, Any], path: str) -> MonitoringPolicy:
+    """The ``[monitoring]`` section of a parsed config file (defaults for what it omits)."""
+    section = data.get("monitoring", {})
+    if not isinstance(section, dict):
+        raise UserError("[monitoring] 应为一节设置", file=path)
+    default = MonitoringPolicy()
+    values = {}
+    for name in ("budget_margin", "budget_red_margin", "progress_margin"):
+        v = _dec(section.get(name, getattr(default, name)), f"monitoring.{name}", path)
+        if not Decimal(0) <= v <= Decimal(1):
+            raise UserError(f"monitoring.{name} 应在 0 到 1 之间（0.10 表示 10 个百分点），实际为 {v}", file=path)
+        values[name] = v
+    policy = MonitoringPolicy(**values)
+    if policy.budget_red_margin < policy.budget_margin:
+        raise UserError("monitoring.budget_red_margin 不能小于 monitoring.budget_margin", file=path)
+    return policy
+
+
+@dataclass(frozen=True)
 class Config:
     expectations: Expectations = field(default_factory=Expectations)
     step_mode: StepMode = StepMode.FLOOR
     server: ServerSettings = field(default_factory=ServerSettings)
+    monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
     source: str | None = None  # the TOML file it came from, if any
     limits: Limits = field(default_factory=Limits)
     tables: TablesPolicy = field(default_factory=TablesPolicy)
@@ -202,7 +250,8 @@ def load_config(path: str | Path | None = None, *, search_cwd: bool = True) -> C
     except ValueError as exc:
         raise UserError(f"scoring.step_mode 只能是 floor、ceil 或 proportional，实际为 {mode!r}", file=str(p)) from exc
     return Config(expectations=expectations, step_mode=step_mode, server=load_server_settings(data, str(p)),
-                  source=str(p), limits=load_limits(data, str(p)), tables=load_tables_policy(data, str(p)))
+                  source=str(p), limits=load_limits(data, str(p)), tables=load_tables_policy(data, str(p)),
+                  monitoring=load_monitoring_policy(data, str(p)))
 
 
 def load_server_settings(data: dict[str, Any], where: str) -> ServerSettings:

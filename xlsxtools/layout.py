@@ -19,7 +19,11 @@ from dataclasses import dataclass
 # --------------------------------------------------------------------------------------------
 
 #: Bumped whenever a reader would misread a workbook built with the previous layout.
-LAYOUT_VERSION = "1"
+#: "2" added the 运行监控 sheet (mid-year monitoring) and its lists.
+LAYOUT_VERSION = "2"
+#: Earlier versions still read (their sheets are a subset of this layout's, at the same places);
+#: ``xlsxtools upgrade FILE -o OUT`` moves such a workbook into the current template.
+UPGRADABLE_VERSIONS: tuple[str, ...] = ("1",)
 #: Defined name that carries the layout version (it refers to ``LISTS_SHEET!VERSION_CELL``).
 VERSION_NAME = "XLSXTOOLS_LAYOUT"
 #: Marker text stored beside the version so a reader can tell "not ours" from "other version".
@@ -49,17 +53,19 @@ TARGETS_SHEET = "目标表"
 ACTUALS_SHEET = "实际完成"
 REPORT_SHEET = "检查结果"
 IMPORT_SHEET = "导入"
+MONITOR_SHEET = "运行监控"
 LISTS_SHEET = "下拉列表"  # hidden (state "hidden"; the xlwings.conf sheet is "veryHidden")
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
 #: VBA codenames of the unit template's sheets (the names its document modules carry).
 SHEET_CODENAMES: dict[str, str] = {
     TARGETS_SHEET: "shTargets", ACTUALS_SHEET: "shActuals", REPORT_SHEET: "shReport",
-    IMPORT_SHEET: "shImport", LISTS_SHEET: "shLists",
+    IMPORT_SHEET: "shImport", LISTS_SHEET: "shLists", MONITOR_SHEET: "shMonitor",
 }
 
 TARGETS_TITLE = "部门（单位）整体支出绩效目标表"
 ACTUALS_TITLE = "部门（单位）整体支出绩效自评表"
+MONITOR_TITLE = "部门（单位）整体支出绩效运行监控表"
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary (domain.md §2, §4)
@@ -286,6 +292,9 @@ NAME_TYPES = "xt_types"
 NAME_GRADES = "xt_grades"
 NAME_LEVELS = "xt_levels"
 NAME_DIRECT = "xt_direct"
+NAME_PERIODS = "xt_periods"
+NAME_CAUSES = "xt_causes"
+NAME_LIKELIHOODS = "xt_likelihoods"
 
 
 @dataclass(frozen=True)
@@ -305,6 +314,9 @@ def named_lists() -> tuple[NamedList, ...]:
         NamedList(NAME_GRADES, "效果等级", GRADE_CHOICES),
         NamedList(NAME_LEVELS, "目标实现程度", LEVEL_CHOICES),
         NamedList(NAME_DIRECT, "是否符合要求", DIRECT_CHOICES),
+        NamedList(NAME_PERIODS, "监控期间", MONITOR_PERIODS),
+        NamedList(NAME_CAUSES, "偏差原因", DEVIATION_CAUSES),
+        NamedList(NAME_LIKELIHOODS, "完成目标可能性", LIKELIHOODS),
     ]
     return tuple(lists)
 
@@ -446,4 +458,82 @@ CONS_FINDINGS_COLUMNS: tuple[Column, ...] = (
     Column("code", "代码", 7, input=False),
     Column("severity", "级别", 6, input=False),
     Column("message", "问题说明", 80, input=False),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# 运行监控 (mid-year monitoring, domain.md §6; added in layout version 2)
+# --------------------------------------------------------------------------------------------
+
+#: 监控期间 choices: "1月", "1-2月" … "1-12月"; the position in the list (1-based) is N, the
+#: number of months covered, so the time schedule (序时进度) is N/12.
+MONITOR_PERIODS: tuple[str, ...] = ("1月", *(f"1-{n}月" for n in range(2, 13)))
+#: Deviation causes (偏差原因) and the likelihood of meeting the target (完成目标可能性).
+DEVIATION_CAUSES: tuple[str, ...] = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+LIKELIHOOD_CERTAIN = "确定能"
+LIKELIHOOD_POSSIBLE = "有可能"
+LIKELIHOOD_IMPOSSIBLE = "完全不可能"
+LIKELIHOODS: tuple[str, ...] = (LIKELIHOOD_CERTAIN, LIKELIHOOD_POSSIBLE, LIKELIHOOD_IMPOSSIBLE)
+
+#: Unit name (linked to 目标表), as on 实际完成.
+MONITOR_UNIT_LABEL_CELL = "A2"
+MONITOR_UNIT_VALUE_CELL = "C2"
+#: Budget band: titles in row 3, values in row 4 (readers find each title by its text).
+MONITOR_BUDGET_TITLE_ROW = 3
+MONITOR_BUDGET_VALUE_ROW = 4
+MONITOR_BUDGET_FIELDS: tuple[Field, ...] = (
+    Field("period", "监控期间", ("监控期", "监控月份"), "从下拉列表选择本次监控覆盖的月份，如“1-7月”。"),
+    Field("initial_budget", "年初预算数（万元）", ("年初预算数", "年初预算数(万元)"), "年初批复的预算数，单位万元。"),
+    Field("budget", "全年预算数（万元）", ("全年预算数", "全年预算数(万元)", "调整后预算数"),
+          "全年预算数（含调整），单位万元。"),
+    Field("spent", "1-N月执行数（万元）", ("1-N月执行数", "执行数", "累计执行数", "1-N月执行数(万元)"),
+          "监控期间（1月至监控月末）累计执行数，单位万元。"),
+    Field("rate", "执行率", ("预算执行率",)),
+    Field("schedule", "序时进度", ()),
+    Field("expected_spent", "全年预计执行数（万元）", ("全年预计执行数", "全年预计执行数(万元)", "预计执行数"),
+          "预计全年执行数，单位万元。"),
+)
+MONITOR_BUDGET_INPUT_KEYS: tuple[str, ...] = ("period", "initial_budget", "budget", "spent", "expected_spent")
+MONITOR_BUDGET_COL: dict[str, str] = {f.key: col_letter(i) for i, f in enumerate(MONITOR_BUDGET_FIELDS, start=1)}
+
+MONITOR_HEADER_ROW = 6
+MONITOR_FIRST_ROW = MONITOR_HEADER_ROW + 1
+MONITOR_COLUMNS: tuple[Column, ...] = (
+    Column("level1", "一级指标", 11, input=False),
+    Column("level2", "二级指标", 13, input=False),
+    Column("name", "三级指标", 24, input=False, wrap=True),
+    Column("type", "指标值类型", 8, input=False, synonyms=("指标类型",)),
+    Column("target", "年度指标值", 12, input=False, synonyms=("指标值",)),
+    Column("unit", "计量单位", 8, input=False, synonyms=("度量单位",)),
+    Column("progress", "1-N月实际完成值", 14, "填写 1 月至监控月末的累计完成值（数量填数字，定性指标写完成情况）。",
+           synonyms=("1-N月完成值", "实际完成值", "截至目前完成值")),
+    Column("expected", "全年预计完成值", 14, "预计全年能达到的值（数量填数字，定性指标写预计情况）。",
+           synonyms=("全年预计完成情况", "预计完成值")),
+    Column("cause", "偏差原因", 12, "预计完不成或进度落后时，从下拉列表选择偏差原因。",
+           synonyms=("偏差原因类型",)),
+    Column("likelihood", "完成目标可能性", 12, "从下拉列表选择：确定能、有可能、完全不可能。",
+           synonyms=("完成可能性",)),
+    Column("measures", "原因说明及纠偏措施", 36, "说明偏差的具体原因和将采取的纠偏措施。", wrap=True,
+           synonyms=("原因说明", "纠偏措施", "偏差原因说明及纠偏措施")),
+)
+MONITOR_COL = column_map(MONITOR_COLUMNS)
+
+#: The summary's monitoring sheets (written when a unit filled 运行监控; the trend with --history).
+CONS_MONITOR_SHEET = "运行监控"
+CONS_MONITOR_TREND_SHEET = "监控趋势"
+CONS_MONITOR_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "单位名称", 24, input=False, wrap=True),
+    Column("file", "文件", 20, input=False),
+    Column("period", "监控期间", 9, input=False),
+    Column("schedule", "序时进度", 9, input=False),
+    Column("budget", "全年预算数（万元）", 12, input=False),
+    Column("spent", "1-N月执行数（万元）", 12, input=False),
+    Column("rate", "执行率", 9, input=False),
+    Column("gap", "执行率-序时进度（百分点）", 12, input=False),
+    Column("expected_rate", "全年预计执行率", 10, input=False),
+    Column("indicators", "指标数", 7, input=False),
+    Column("risk_count", "风险指标数", 8, input=False),
+    Column("at_risk", "风险指标", 24, input=False, wrap=True),
+    Column("state", "状态", 6, input=False),
+    Column("reason", "原因", 44, input=False, wrap=True),
 )

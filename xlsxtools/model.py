@@ -288,6 +288,8 @@ class UnitWorkbook:
     actuals: Actuals | None = None
     #: Findings about the workbook itself (version, missing sheets, unmatched actual rows …).
     findings: list[Finding] = field(default_factory=list)
+    #: The 运行监控 sheet (``xlsxtools.checks.monitoring.Monitoring``), None before layout version 2.
+    monitoring: Any = None
 
 
 @dataclass(frozen=True)

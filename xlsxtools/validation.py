@@ -172,6 +172,7 @@ def plan_validations(grid_rows: int, *, actual_rows: int | None = None,
     specs: list[ValidationSpec] = []
     specs += _target_specs(grid_rows)
     specs += _actual_specs(actual_rows, actual_choices or {})
+    specs += monitoring_specs(actual_rows)
     return specs
 
 
@@ -265,6 +266,41 @@ def _actual_specs(rows: int, actual_choices: Mapping[int, Sequence[str]]) -> lis
                     **_error("实际完成值有误", f"本行的实际完成值只能是：{'、'.join(choices)}。")))
         else:
             specs.append(ValidationSpec(sheet, _col_range(col[c.key], first, rows), "any", **prompt))
+    return specs
+
+
+def monitoring_specs(rows: int) -> list[ValidationSpec]:
+    """The validations of 运行监控 (layout version 2): period, cause and likelihood lists, the
+    budget numbers, an input message on every input column."""
+    sheet = layout.MONITOR_SHEET
+    first = layout.MONITOR_FIRST_ROW
+    col = layout.MONITOR_COL
+    vrow = layout.MONITOR_BUDGET_VALUE_ROW
+    specs: list[ValidationSpec] = []
+    for f in layout.MONITOR_BUDGET_FIELDS:
+        if f.key not in layout.MONITOR_BUDGET_INPUT_KEYS:
+            continue
+        cell = f"{layout.MONITOR_BUDGET_COL[f.key]}{vrow}"
+        if f.key == "period":
+            specs.append(ValidationSpec(sheet, cell, "list", layout.NAME_PERIODS, **_prompt(f.title, f.prompt),
+                                        **_error("监控期间有误", "请从下拉列表选择监控期间，如“1-7月”。")))
+        else:
+            specs.append(ValidationSpec(
+                sheet, cell, "decimal", "0", operator="greaterThanOrEqual", **_prompt(f.title, f.prompt),
+                **_error("应为数字", f"{f.title}只能填不小于 0 的数字（单位万元）。")))
+    lists = {"cause": (layout.NAME_CAUSES, layout.DEVIATION_CAUSES, "偏差原因有误"),
+             "likelihood": (layout.NAME_LIKELIHOODS, layout.LIKELIHOODS, "完成目标可能性有误")}
+    for c in layout.MONITOR_COLUMNS:
+        if not c.input:
+            continue
+        rng = _col_range(col[c.key], first, rows)
+        prompt = _prompt(c.title, c.prompt)
+        if c.key in lists:
+            name, values, title = lists[c.key]
+            specs.append(ValidationSpec(sheet, rng, "list", name, **prompt,
+                                        **_error(title, f"只能选择：{'、'.join(values)}。")))
+        else:
+            specs.append(ValidationSpec(sheet, rng, "any", **prompt))
     return specs
 
 

@@ -24,8 +24,10 @@ _GROUPS = (
     ("I", "Import repairs"),
     ("W", "Workbook and template"),
     ("C", "Consolidation"),
+    ("J", "Mid-year monitoring (运行监控)"),
 )
-_OTHER_REPORTERS = {"I": "importer", "W": "workbook reader / `check`", "C": "consolidation"}
+_OTHER_REPORTERS = {"I": "importer", "W": "workbook reader / `check`", "C": "consolidation",
+                    "J": "`monitor` (`xlsxtools.checks.monitoring`), the 监控检查 button, consolidation"}
 
 
 def _reporters(code: str) -> str:
@@ -38,6 +40,15 @@ def _reporters(code: str) -> str:
         if code.startswith(k):
             names.append(v)
     return ", ".join(names)
+
+
+def _monitoring_policy() -> str:
+    from xlsxtools.config import MonitoringPolicy
+
+    p = MonitoringPolicy()
+    return (f"序时进度 = N/12 for 1–N月; J001 when 执行率 < 序时进度 − budget_margin ({p.budget_margin}); state "
+            f"红 beyond budget_red_margin ({p.budget_red_margin}); an indicator is far behind when its progress "
+            f"share is below N/12 (1 for a % indicator) by more than progress_margin ({p.progress_margin})")
 
 
 def _md(text: str) -> str:
@@ -78,6 +89,9 @@ def generate() -> str:
         "- Actuals (A) are checked by the scoring (`xlsxtools.scoring.score_unit`), once anything has been",
         "  entered on the 实际完成 sheet; before that, a target table is checked alone.",
         "- The importer's repairs are reported by the importer (I); the checks do not report them again.",
+        f"- Mid-year monitoring (J, `xlsxtools monitor`; configurable in `[monitoring]`): {_monitoring_policy()}.",
+        "  An untouched 运行监控 sheet gives one J008 (not reported yet), not one finding per row; of J003,",
+        "  J004 and J005 a row gets the most specific one only.",
         "",
     ]
     for prefix, title in _GROUPS:

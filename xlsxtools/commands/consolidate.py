@@ -29,7 +29,8 @@ def command(folders: tuple[str, ...], output: str, roster: str | None, baseline:
             quiet: bool) -> None:
     """Consolidate every unit workbook under FOLDERS (recursively) into one summary workbook.
 
-    Sheets: 汇总 (one row per unit, ranked), 指标明细, 问题清单, 未提交, 图表, 环比 (with --history), 说明.
+    Sheets: 汇总 (one row per unit, ranked), 指标明细, 问题清单, 未提交, 图表, 环比 (with --history), 说明;
+    运行监控 when units filled their mid-year monitoring, and 监控趋势 with --history.
     Unreadable workbooks become rows with status 无法读取; source files are never modified.
     """
     import dataclasses
@@ -58,5 +59,9 @@ def command(folders: tuple[str, ...], output: str, roster: str | None, baseline:
         gone = sum(1 for t in rep.trend.rows if t.status == "未再提交")
         prev = rep.trend.prev_period or "无"
         lines.append(f"  历史：期间 {rep.period}（上期 {prev}）；得分下降 {dropped} 个，未再提交 {gone} 个")
+    if rep.monitoring:
+        states = "，".join(f"{s} {rep.monitoring.get(s, 0)} 个" for s in ("红", "黄", "绿"))
+        worse = f"；比上期变差 {rep.monitoring_worse} 个（见“监控趋势”）" if rep.trend is not None else ""
+        lines.append(f"  运行监控：{states}（见“运行监控”表）{worse}")
     lines += [f"  注意：{n}" for n in rep.notes]
     click.echo("\n".join(lines), file=sys.stderr)

@@ -32,7 +32,8 @@ def command(out_dir: Path, force: bool) -> None:
     """Run the main job on the bundled sample tables and write every output under OUT_DIR
     (default ./xlsxtools-demo): templates, unit workbooks (imported, with actuals and scores),
     the approved copies used as the tamper-check baseline, annotated check copies, a roster, and
-    the consolidated summary 汇总.xlsx (with history in history.sqlite).
+    the consolidated summary 汇总.xlsx (with history in history.sqlite), and a mid-year monitoring
+    (运行监控) of 1-6月 and 1-7月 consolidated with its own history (OUT_DIR/monitoring).
     """
     from rich.console import Console
 
@@ -102,7 +103,100 @@ def command(out_dir: Path, force: bool) -> None:
                           history=out_dir / "history.sqlite")
     console.print(f"[bold]3. 汇总[/bold]  {summary}：{report.units} 个单位，{report.errors} 个错误、"
                   f"{report.warnings} 个警告；名册中未提交 {report.missing} 个；目标被改动 {report.tampered} 个")
+    _monitoring_step(console, manifest, units_dir, out_dir / "monitoring", config)
     console.print(f"\n完成。所有输出在 {out_dir.resolve()}")
+
+
+#: The months the demo monitors (1-6月 and 1-7月) and the history period each is consolidated as.
+DEMO_MONITOR_MONTHS = (6, 7)
+
+
+def _monitoring_step(console, manifest: dict, units_dir: Path, out: Path, config) -> None:
+    """4. Mid-year monitoring: the units' 运行监控 filled for 1-6月 and 1-7月 (大树岭乡 drifting),
+    each month consolidated with history, so the second summary shows the trend."""
+    from xlsxtools.consolidate.runner import consolidate
+
+    console.print("[bold]4. 运行监控（1-6月、1-7月，大树岭乡执行偏慢）[/bold]")
+    history = out / "监控历史.sqlite"
+    for months in DEMO_MONITOR_MONTHS:
+        folder = out / f"2026-{months:02d}"
+        for unit in manifest["units"]:
+            src = units_dir / f"{Path(unit['source']).stem}.xlsm"
+            dst = folder / src.name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+            fill_monitoring(dst, unit, months)
+        summary = out / f"监控汇总-2026-{months:02d}.xlsx"
+        consolidate([folder], summary, config=config, jobs=1, history=history, period=f"2026-{months:02d}")
+        states = _states(summary)
+        console.print(f"   1-{months}月 → {summary}：" + "；".join(f"{u} {s}" for u, s in states))
+    console.print(f"   趋势（各单位执行率按月、折线图、比上期变差的单位）见 {summary} 的“监控趋势”表")
+
+
+def _states(summary: Path) -> list[tuple[str, str]]:
+    from python_calamine import CalamineWorkbook
+
+    from xlsxtools import layout
+
+    rows = CalamineWorkbook.from_path(str(summary)).get_sheet_by_name(layout.CONS_MONITOR_SHEET).to_python()
+    header = rows[layout.CONS_HEADER_ROW - 1]
+    u, s = header.index("单位名称"), header.index("状态")
+    return [(r[u], r[s]) for r in rows[layout.CONS_HEADER_ROW:] if r[u] and r[s]]
+
+
+def monitoring_values(table, unit: dict, months: int) -> tuple[dict, dict[int, dict]]:
+    """The 运行监控 inputs of a demo unit for 1-``months``月: (budget band, grid index → row values).
+
+    Execution is ``unit["monitoring"]["spent"][months]``; every indicator is on schedule (a count
+    at ⌈target × N/12⌉, a rate at its target, a cap at 98% of its share, 定性 按计划推进) and
+    expected to be met, except the unit's "drift" indicator, whose values for the month are given.
+    """
+    import math
+
+    from xlsxtools import layout
+    from xlsxtools.normalize import parse_number
+
+    spec = unit["monitoring"]
+    band = {"period": layout.MONITOR_PERIODS[months - 1], "initial_budget": unit["budget"], "budget": unit["budget"],
+            "spent": spec["spent"][str(months)], "expected_spent": unit["budget"]}
+    drift = spec.get("drift") or {}
+    rows: dict[int, dict] = {}
+    for i, ind in enumerate(table.indicators):
+        t = parse_number(ind.target) if ind.is_quantitative else None
+        if t is None:
+            row = {"progress": "按计划推进", "expected": ind.target or "效果明显"}
+        elif ind.type in layout.REVERSE_TYPES:
+            row = {"progress": round(float(t) * months / 12 * 0.98, 2), "expected": round(float(t) * 0.99, 2)}
+        elif ind.unit.strip() in ("%", "％"):
+            row = {"progress": float(t), "expected": float(t)}
+        else:
+            share = t * months / 12
+            row = {"progress": math.ceil(share) if t == t.to_integral_value() else round(float(share), 2),
+                   "expected": float(t)}
+        row["likelihood"] = layout.LIKELIHOOD_CERTAIN
+        if drift and ind.name == drift["name"]:
+            row = dict(drift[str(months)])
+        rows[i] = row
+    return band, rows
+
+
+def fill_monitoring(path: Path, unit: dict, months: int) -> None:
+    """Type the demo monitoring of ``unit`` for 1-``months``月 into the workbook at ``path``."""
+    from xlsxtools import layout
+    from xlsxtools.model import CellEdit
+    from xlsxtools.workbook.edit import apply_edits, open_workbook, save_workbook
+    from xlsxtools.workbook.reader import read_unit_workbook
+
+    uw = read_unit_workbook(path)
+    band, rows = monitoring_values(uw.table, unit, months)
+    sheet, vrow = layout.MONITOR_SHEET, layout.MONITOR_BUDGET_VALUE_ROW
+    edits = [CellEdit(sheet, f"{layout.MONITOR_BUDGET_COL[k]}{vrow}", value=v, set_value=True) for k, v in band.items()]
+    for i, values in rows.items():
+        r = uw.monitoring.rows[i].origin.row
+        edits += [CellEdit(sheet, f"{layout.MONITOR_COL[k]}{r}", value=v, set_value=True) for k, v in values.items()]
+    wb = open_workbook(path)
+    apply_edits(wb, edits)
+    save_workbook(wb, path)
 
 
 def _tamper(path: Path, change: dict | None) -> str:

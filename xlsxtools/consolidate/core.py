@@ -89,14 +89,18 @@ def evaluate_workbook(wb: UnitWorkbook, config: Config, *, mtime: float = 0.0, s
 
     path = wb.path
     table, actuals = wb.table, wb.actuals
+    from xlsxtools.consolidate.monitoring import evaluate_monitoring
+
     score = score_unit(table, actuals, config)
-    findings = list(wb.findings) + run_checks(table, actuals, config, score=score)
+    monitoring, monitor_findings = evaluate_monitoring(wb, config)
+    findings = list(wb.findings) + run_checks(table, actuals, config, score=score) + monitor_findings
     rows = [finding_row(f, path) for f in findings]
 
     name = clean(table.unit.name)
     result = UnitResult(path=path, mtime=mtime, size=size, status=STATUS_OK, unit_name=name,
                         unit_key=key(name), year=clean(table.unit.year), layout_version=wb.layout_version)
     _count(result, rows)
+    result.monitoring = monitoring
 
     by_level1 = score.by_level1()
     order = list(layout.LEVEL1) + sorted(k for k in by_level1 if k not in layout.LEVEL1)

@@ -63,6 +63,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (period, unit_key, seq)
     );
     """,
+    # 2: mid-year monitoring per unit and period (xlsxtools.consolidate.monitoring)
+    """
+    CREATE TABLE monitoring (
+        period TEXT NOT NULL,
+        unit_key TEXT NOT NULL,
+        unit_name TEXT NOT NULL,
+        monitor_period TEXT,
+        months INTEGER,
+        schedule REAL,
+        rate REAL,
+        gap REAL,
+        at_risk INTEGER,
+        state TEXT,
+        reason TEXT,
+        PRIMARY KEY (period, unit_key)
+    );
+    """,
 )
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -191,6 +208,10 @@ class History:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            from xlsxtools.consolidate.monitoring import record_monitoring
+
+            units = list(units)
+            record_monitoring(db, period, units)
             for table in ("indicators", "units", "runs"):
                 db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
             n = 0

@@ -78,6 +78,26 @@ class UnitDetail:
 
 
 @dataclass(slots=True)
+class MonitorRecord:
+    """A unit's mid-year monitoring at a glance (a row of the summary's 运行监控 sheet)."""
+
+    period: str
+    months: int | None
+    schedule: float | None
+    budget: float | None
+    spent: float | None
+    rate: float | None
+    #: rate − schedule (negative: behind).
+    gap: float | None
+    expected_rate: float | None
+    indicators: int
+    at_risk: list[str]
+    #: 红 / 黄 / 绿 / 未填报
+    state: str
+    reason: str
+
+
+@dataclass(slots=True)
 class UnitResult:
     """The small part of one workbook's result (a row of 汇总)."""
 
@@ -110,6 +130,8 @@ class UnitResult:
     table_digest: str | None = None
     #: (indicator key, digest) per indicator, in table order.
     digests: tuple[tuple[str, str], ...] = ()
+    #: The 运行监控 sheet at a glance (None for a workbook without one).
+    monitoring: MonitorRecord | None = None
     # ---- filled in by the parent --------------------------------------------------------
     #: Pickled UnitDetail straight from the worker, when the run needs it (tamper check,
     #: history); the parent spools it and clears this.
@@ -168,6 +190,10 @@ class RunInfo:
     #: Every skipped file with its reason, and the limits each file was read under (说明 sheet).
     skipped_files: list[tuple[str, str]] = field(default_factory=list)
     limits: str = ""
+    #: The monitoring policy in words, and (with --history) the monitoring trend
+    #: (``xlsxtools.consolidate.monitoring.MonitorTrend``).
+    monitoring_policy: str = ""
+    monitoring_trend: Any = None
 
 
 @dataclass(slots=True)

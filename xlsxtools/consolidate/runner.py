@@ -461,6 +461,10 @@ class Report:
     trend: Trend | None = None
     #: Warnings about the summary itself (also on its 说明 sheet).
     notes: list[str] = field(default_factory=list)
+    #: Monitoring state (红/黄/绿) → units, for the units that filled 运行监控; the units that got
+    #: worse since the previous period (with --history).
+    monitoring: dict[str, int] = field(default_factory=dict)
+    monitoring_worse: int = 0
 
 
 def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
@@ -502,6 +506,7 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
                    skipped_files=[(xml_safe(p), why) for p, why in found.skipped_files],
                    limits=config.limits.describe())
     info.folders = [xml_safe(f) for f in info.folders]
+    info.monitoring_policy = config.monitoring.describe()
     if base is not None:
         info.notes.extend(base.notes)
 
@@ -561,6 +566,9 @@ def _run(found: Discovery, out: Path, info: RunInfo, base: Baseline | None, rost
                     assert period is not None
                     hist = History(history)
                     trend = hist.trend(period, cons.units)
+                    from xlsxtools.consolidate.monitoring import monitoring_trend
+
+                    info.monitoring_trend = monitoring_trend(hist.db, period, cons.units)
                     hist.begin_record(period, cons.units, spool.load, info)
                 writer.finish(cons, spool.load_rows, info, trend)
                 notes = writer.notes
@@ -579,4 +587,13 @@ def _run(found: Discovery, out: Path, info: RunInfo, base: Baseline | None, rost
         unreadable=sum(1 for u in cons.units if not u.readable), duplicates=len(cons.duplicates),
         errors=sum(u.errors for u in cons.units), warnings=sum(u.warnings for u in cons.units),
         tampered=sum(1 for u in units if u.tamper.startswith(TAMPER_CHANGED)), missing=len(cons.missing),
-        seconds=time.perf_counter() - t0, period=period, trend=trend, notes=notes)
+        seconds=time.perf_counter() - t0, period=period, trend=trend, notes=notes,
+        monitoring=_states(units), monitoring_worse=len(info.monitoring_trend.worse) if info.monitoring_trend else 0)
+
+
+def _states(units: list[UnitResult]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for u in units:
+        if u.counted and u.monitoring is not None and u.monitoring.state in ("红", "黄", "绿"):
+            out[u.monitoring.state] = out.get(u.monitoring.state, 0) + 1
+    return out

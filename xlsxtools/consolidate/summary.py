@@ -588,6 +588,9 @@ class SummaryWriter:
             _write_charts_sheet(wb, fmt, cons)
             if trend is not None:
                 _write_trend_sheet(wb, fmt, trend)
+            from xlsxtools.consolidate.monitoring_sheet import write_monitoring_sheets
+
+            write_monitoring_sheets(wb, fmt, cons, info)
             cut = [f"“{s.name}”超出工作表的最大行数（{s.rows.max_row:,} 行），其后 {s.rows.dropped:,} 行未列出"
                    for s in self.row_sheets if s.rows.dropped]
             if cut:

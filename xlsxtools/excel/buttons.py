@@ -43,6 +43,8 @@ BUTTONS: dict[str, Button] = {
                                 "检查结果."),
     "compute_scores": Button("计算得分", "计算得分: score every indicator, the budget execution, the total and the grade "
                                       "on 实际完成."),
+    "monitor_check": Button("监控检查", "监控检查: check 运行监控 (mid-year monitoring); mark the cells, list the "
+                                   "findings, show the state."),
     "clear_marks": Button("清除标记", "清除标记: restore the fills and notes of the cells marked by the last check."),
     # Both workbooks
     "show_help": Button("帮助", "帮助: what each button does (unit or summary workbook), and what to do when one fails."),

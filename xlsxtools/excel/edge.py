@@ -151,9 +151,11 @@ def range_ref(r1: int, c1: int, r2: int, c2: int) -> str:
 
 
 def template_fill(sheet: str, ref: str) -> str:
-    """The fill ("RRGGBB", "" none) the template gives a cell of 实际完成's grid and budget band:
-    the grey of cells linked to 目标表 or filled by xlsxtools. Engines that cannot read a cell's
+    """The fill ("RRGGBB", "" none) the template gives a cell of 实际完成's or 运行监控's grid and
+    budget band: the grey of cells linked to 目标表 or computed. Engines that cannot read a cell's
     fill (the remote book) record this one for a cell they mark, so clearing the mark restores it."""
+    if sheet == layout.MONITOR_SHEET:
+        return _monitor_fill(ref)
     if sheet != layout.ACTUALS_SHEET:
         return ""
     from xlsxtools.workbook.template import LINKED_FILL
@@ -168,6 +170,23 @@ def template_fill(sheet: str, ref: str) -> str:
         return ""
     if row >= layout.ACTUAL_FIRST_ROW and col <= len(layout.ACTUAL_COLUMNS):
         return "" if layout.ACTUAL_COLUMNS[col - 1].input else LINKED_FILL
+    return ""
+
+
+def _monitor_fill(ref: str) -> str:
+    from xlsxtools.workbook.template import LINKED_FILL
+
+    row, col = split_ref(ref)
+    unit_row, unit_col = split_ref(layout.MONITOR_UNIT_VALUE_CELL)
+    if row == unit_row and col >= unit_col:
+        return LINKED_FILL  # the unit name, merged across the row
+    if row == layout.MONITOR_BUDGET_VALUE_ROW:
+        for f in layout.MONITOR_BUDGET_FIELDS:
+            if layout.MONITOR_BUDGET_COL[f.key] == layout.col_letter(col):
+                return "" if f.key in layout.MONITOR_BUDGET_INPUT_KEYS else LINKED_FILL
+        return ""
+    if row >= layout.MONITOR_FIRST_ROW and col <= len(layout.MONITOR_COLUMNS):
+        return "" if layout.MONITOR_COLUMNS[col - 1].input else LINKED_FILL
     return ""
 
 

@@ -8,6 +8,7 @@ a few bulk calls through :class:`~xlsxtools.excel.edge.LiveBook`. Messages are C
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ UNIT_HELP = (
     "· 检查：检查目标表和实际完成表的每一行；有问题的单元格标色（红=错误，黄=警告，蓝=提示）并加批注，"
     "全部问题列在“检查结果”表中，点击“单元格”列可跳转。\n"
     "· 计算得分：按每行的评（扣）分标准计算得分、预算执行得分、总分和等级，写入实际完成表。\n"
-    "· 清除标记：去掉检查时加的底色和批注，不改动填写的内容。\n\n"
+    "· 清除标记：去掉检查时加的底色和批注，不改动填写的内容。\n"
+    "· 监控检查：检查“运行监控”表（年中绩效运行监控）：预算执行率与序时进度、预计完不成的指标、"
+    "偏差原因和纠偏措施是否填写；问题单元格标色并列在“检查结果”表中。\n\n"
 ) + LOCAL_FAILURE_HELP
 SUMMARY_HELP = (
     "绩效工具（汇总工作簿）各按钮的作用：\n"
@@ -95,7 +98,7 @@ def read_unit(live: LiveBook, extra: Sequence[str] = ()) -> tuple[UnitWorkbook, 
     grids = read_grids(live, [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET, *extra])
     merged = {layout.TARGETS_SHEET: live.merged_in(layout.TARGETS_SHEET,
                                                    _merged_level_cells(grids[layout.TARGETS_SHEET]))}
-    core = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET]
+    core = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET, layout.MONITOR_SHEET]
     source = LiveSource(live, {k: v for k, v in grids.items() if k in core}, merged)
     return read(source, live.fullname), grids
 
@@ -281,6 +284,50 @@ def compute_scores(book: Any, config: Config | None = None) -> str:
     return text
 
 
+def monitor_check(book: Any, config: Config | None = None, today: date | None = None) -> str:
+    """监控检查: the findings of ``xlsxtools monitor`` shown in the workbook (marks and 检查结果),
+    and the unit's monitoring state in the message box; returns the message shown."""
+    from xlsxtools.checks.monitoring import assess, check_monitoring
+    from xlsxtools.workbook.dropdowns import upgrade_hint
+
+    live = LiveBook(book)
+    if layout.MONITOR_SHEET not in live.sheet_names:
+        raise UserError(f"工作簿没有「{layout.MONITOR_SHEET}」表（旧版模板）：{upgrade_hint('1', live.name)}",
+                        file=live.name)
+    live.status("正在检查运行监控……")
+    try:
+        uw, grids = read_unit(live, [layout.REPORT_SHEET, layout.MONITOR_SHEET])
+        policy = (config or load_config_for(live)).monitoring
+        findings = check_monitoring(uw.monitoring, policy, today)
+        res = assess(uw.monitoring, policy, today, findings)
+        findings.sort(key=lambda f: (*f.sort_key, f.severity.rank))
+        head = f"运行监控检查（{res.period or '监控期间未填'}）：{res.state}。"
+        show_findings(live, findings, grids.get(layout.REPORT_SHEET))
+        if layout.REPORT_SHEET in live.sheet_names:
+            r0, c0 = split_ref(layout.REPORT_SUMMARY_CELL)
+            with live.unprotected([layout.REPORT_SHEET]):
+                live.write_block(layout.REPORT_SHEET, r0, c0, [[head + outcome_text(findings, "见下表")]])
+    finally:
+        live.status(None)
+    lines = []
+    if res.months:
+        lines.append(f"监控期间：{res.period}（序时进度 {res.schedule * 100:.2f}%）")
+    if res.rate is not None:
+        gap = res.gap * 100 if res.gap is not None else None
+        behind = "" if gap is None else f"，{'落后' if gap < 0 else '超过'}序时进度 {abs(gap):.2f} 个百分点"
+        lines.append(f"预算执行率：{res.rate * 100:.2f}%{behind}")
+    if res.at_risk:
+        more = "等" if len(res.at_risk) > 5 else ""
+        lines.append(f"有风险的指标：{len(res.at_risk)} 个（{'、'.join(res.at_risk[:5])}{more}）")
+    lines.append(f"监控状态：{res.state}——{res.reason}")
+    lines.append(outcome_text(findings))
+    lines.append(f"监控规则：{policy.describe()}")
+    text = "\n".join(lines)
+    live.activate(layout.REPORT_SHEET if findings else layout.MONITOR_SHEET)
+    live.alert(text, f"{TITLE}：监控检查")
+    return text
+
+
 def clear_marks(book: Any, config: Config | None = None) -> str:
     """清除标记: restore the fill and note every marked cell had before the last check."""
     from xlsxtools.annotate import MARK_FIRST_COL, MARK_TITLES, clear_edits
@@ -341,7 +388,8 @@ def apply_dropdowns(live: LiveBook, targets: list[list[Any]], actuals: list[list
     choices = actual_choices_for_rules(grid_column(targets, "rule_text", grid_rows))
     specs = plan_validations(grid_rows, actual_rows=actual_rows, actual_choices=choices)
     specs = [s for s in specs if s.sheet in live.sheet_names]
-    with live.unprotected([layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.LISTS_SHEET]), live.keep_selection():
+    with live.unprotected([layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.MONITOR_SHEET, layout.LISTS_SHEET]), \
+            live.keep_selection():
         refresh_lists(live)
         applied = sum(1 for s in specs if live.set_validation(s))
     return grid_rows, applied, len(specs) - applied
@@ -425,7 +473,7 @@ def import_table(book: Any, config: Config | None = None, *, confirmed: bool = F
     extra = max(0, n - grid_rows)
     live.status("正在导入……")
     try:
-        touched = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.REPORT_SHEET]
+        touched = [layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.MONITOR_SHEET, layout.REPORT_SHEET]
         with live.unprotected(touched):
             # The grids are kept up to date here rather than read again: the remote book's
             # payload does not change with the writes.
@@ -473,6 +521,19 @@ def _insert_rows(live: LiveBook, grid_rows: int, extra: int) -> None:
     block = [[_link_formula(r + offset, k) for k in linked] for r in range(a_at, a_at + extra)]
     first_col = split_ref(layout.ACTUAL_COL[linked[0]] + "1")[1]
     live.write_block(layout.ACTUALS_SHEET, a_at, first_col, block)
+    _insert_monitoring_rows(live, grid_rows, extra)
+
+
+def _insert_monitoring_rows(live: LiveBook, grid_rows: int, extra: int) -> None:
+    """The same for 运行监控 (layout version 2): rows inserted below its grid, linked to 目标表."""
+    if layout.MONITOR_SHEET not in live.sheet_names:
+        return
+    at = layout.MONITOR_FIRST_ROW + grid_rows
+    live.sheet(layout.MONITOR_SHEET).range(f"{at}:{at + extra - 1}").insert("down")
+    offset = layout.TARGET_FIRST_ROW - layout.MONITOR_FIRST_ROW
+    linked = [c.key for c in layout.MONITOR_COLUMNS if not c.input]
+    block = [[_link_formula(r + offset, k) for k in linked] for r in range(at, at + extra)]
+    live.write_block(layout.MONITOR_SHEET, at, split_ref(layout.MONITOR_COL[linked[0]] + "1")[1], block)
 
 
 def _insert_grid_rows(grid: list[list[Any]], at: int, count: int) -> None:

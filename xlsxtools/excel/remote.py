@@ -75,6 +75,36 @@ def _simulate_links(grids: dict[str, list[list[Any]]]) -> None:
             put(actuals, row, acol, at(targets, row + offset, tcol[k]))
 
 
+def _simulate_monitoring_links(grids: dict[str, list[list[Any]]]) -> None:
+    """The same for 运行监控: the unit name and the columns linked to 目标表."""
+    targets = grids.get(layout.TARGETS_SHEET)
+    sheet = grids.get(layout.MONITOR_SHEET)
+    if not targets or not sheet:
+        return
+
+    def at(r: int, c: int) -> Any:
+        return targets[r - 1][c - 1] if r <= len(targets) and c <= len(targets[r - 1]) else ""
+
+    from xlsxtools.validation import target_grid_rows
+
+    def put(r: int, c: int, v: Any) -> None:
+        while len(sheet) < r:
+            sheet.append([""] * len(sheet[0]))
+        row = sheet[r - 1]
+        while len(row) < c:
+            row.append("")
+        row[c - 1] = v
+
+    r0, c0 = int(layout.MONITOR_UNIT_VALUE_CELL[1:]), layout.col_index(layout.MONITOR_UNIT_VALUE_CELL[0])
+    put(r0, c0, at(layout.HEADER_ROW["name"], layout.col_index(layout.HEADER_VALUE_COL)))
+    offset = layout.TARGET_FIRST_ROW - layout.MONITOR_FIRST_ROW
+    last = layout.MONITOR_FIRST_ROW + target_grid_rows(targets) - 1
+    for r in range(layout.MONITOR_FIRST_ROW, max(last, len(sheet)) + 1):
+        for i, c in enumerate(layout.MONITOR_COLUMNS, start=1):
+            if not c.input:
+                put(r, i, at(r + offset, layout.col_index(layout.TARGET_COL[c.key])))
+
+
 def workbook_grids(path: Path) -> tuple[list[str], dict[str, list[list[Any]]]]:
     """Sheet names (workbook order, hidden ones included) and their values, read by python-calamine."""
     import python_calamine
@@ -129,6 +159,7 @@ def payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = None)
 
     names, grids = workbook_grids(path)
     _simulate_links(grids)
+    _simulate_monitoring_links(grids)
     _apply_edit(grids, edit, "")
     sheets = []
     for n in names:
@@ -175,6 +206,7 @@ def vba_payload_from_file(path: Path, edit: dict[str, dict[str, Any]] | None = N
     names, grids = workbook_grids(path)
     grids = {n: [[None if v == "" else v for v in r] for r in g] for n, g in grids.items()}
     _simulate_links(grids)
+    _simulate_monitoring_links(grids)
     _apply_edit(grids, edit, None)
     wb = openpyxl.load_workbook(path, keep_vba=True)
     sheets = []
@@ -224,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m xlsxtools.excel.remote", description=__doc__.split("\n")[0])
     parser.add_argument("workbook", type=Path)
     parser.add_argument("button", help="check_rows, compute_scores, add_dropdowns, clear_marks, import_table, "
-                                       "show_help, consolidate, open_findings")
+                                       "monitor_check, show_help, consolidate, open_findings")
     parser.add_argument("--server", action="store_true",
                         help="as the service answers a --server template (the VBA client's payload, run_button)")
     args = parser.parse_args(argv)

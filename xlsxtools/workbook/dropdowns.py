@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 #: Sheets whose data validations belong to the plan (and are replaced when it is re-applied).
-MANAGED_SHEETS = (layout.TARGETS_SHEET, layout.ACTUALS_SHEET)
+MANAGED_SHEETS = (layout.TARGETS_SHEET, layout.ACTUALS_SHEET, layout.MONITOR_SHEET)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,6 +136,14 @@ def write_lists_sheet(wb: Workbook, kind: str = layout.KIND_UNIT) -> Worksheet:
 # ---------------------------------------------------------------------------------------------
 
 
+def upgrade_hint(version: str | None, file: str | None = None) -> str:
+    """What to do with a workbook of another layout version (``xlsxtools upgrade`` for the
+    versions it can move into the current template)."""
+    if version in layout.UPGRADABLE_VERSIONS:
+        return f"请运行 xlsxtools upgrade {file or '文件'} -o 新文件.xlsm 升级到当前模板（数据全部保留）"
+    return "请用当前模板重新导入（xlsxtools import）"
+
+
 def check_unit_workbook(wb: Workbook, file: str | None = None) -> None:
     """Raise NotATemplateWorkbook / LayoutVersionMismatch unless ``wb`` is a unit workbook of the
     current layout (marker, version and kind cells of the lists sheet, and the two grid sheets)."""
@@ -156,7 +164,7 @@ def check_unit_workbook(wb: Workbook, file: str | None = None) -> None:
     if version != layout.LAYOUT_VERSION:
         raise LayoutVersionMismatch(
             f"工作簿来自模板版本 {version or '未知'}，当前版本为 {layout.LAYOUT_VERSION}", file=file, sheet=ws.title,
-            cell=layout.VERSION_CELL, hint="请用当前模板重新导入（xlsxtools import）")
+            cell=layout.VERSION_CELL, hint=upgrade_hint(version, file))
     for name in MANAGED_SHEETS:
         if name not in wb.sheetnames:
             raise NotATemplateWorkbook(f"不是完整的单位工作簿：缺少工作表「{name}」", file=file, hint=hint)
@@ -215,6 +223,7 @@ def add_dropdowns(wb: Workbook, file: str | None = None) -> DropdownsResult:
     apply_validations(wb, specs)
     _ensure_input_cells(wb[layout.TARGETS_SHEET], layout.TARGET_COLUMNS, layout.TARGET_FIRST_ROW, grid_rows)
     _ensure_input_cells(wb[layout.ACTUALS_SHEET], layout.ACTUAL_COLUMNS, layout.ACTUAL_FIRST_ROW, actual_rows)
+    _ensure_input_cells(wb[layout.MONITOR_SHEET], layout.MONITOR_COLUMNS, layout.MONITOR_FIRST_ROW, actual_rows)
     return DropdownsResult(grid_rows, actual_rows, tuple(specs))
 
 

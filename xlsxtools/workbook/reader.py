@@ -305,7 +305,9 @@ def check_marker(wb: CalamineSource | MemorySource, path: Path, findings: list[F
                                        columns={"marker": mcol}), "marker"))
     elif version != layout.LAYOUT_VERSION:
         findings.append(finding(
-            "W002", f"工作簿来自模板版本 {version}，当前版本为 {layout.LAYOUT_VERSION}；请用当前模板重新导入后再提交",
+            "W002", f"工作簿来自模板版本 {version}，当前版本为 {layout.LAYOUT_VERSION}；" + (
+                f"请运行 xlsxtools upgrade {path.name} -o 新文件{path.suffix or '.xlsm'} 升级（数据全部保留）后再提交"
+                if version in layout.UPGRADABLE_VERSIONS else "请用当前模板重新导入后再提交"),
             Origin(file=str(path), sheet=layout.LISTS_SHEET, row=vrow, columns={"version": vcol}), "version"))
     return version
 
@@ -634,4 +636,90 @@ def read_unit(source: CalamineSource | MemorySource, label: str) -> UnitWorkbook
     unit = read_unit_info(grid, p, grid_end, merged, table_findings)
     table = TargetTable(unit=unit, indicators=indicators, findings=table_findings, source=label)
     actuals = read_actuals(source, p, indicators, target_header, findings)
-    return UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
+    uw = UnitWorkbook(path=label, layout_version=version, table=table, actuals=actuals, findings=findings)
+    uw.monitoring = read_monitoring(source, p, table, target_header)
+    return uw
+
+
+# ---------------------------------------------------------------------------------------------
+# 运行监控 (mid-year monitoring, layout version 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def read_monitoring(source: CalamineSource | MemorySource, path: Path, table: TargetTable,
+                    target_header: int) -> Any:  # -> xlsxtools.checks.monitoring.Monitoring | None
+    """The 运行监控 sheet as plain values, or None when the workbook has none (layout version 1).
+
+    Titles are found by their text (band titles above the grid, values directly below; the grid
+    by its header row). Row k below the grid header belongs to the indicator k rows below the
+    目标表 header (the sheets are linked by formulas); when the cached 三级指标 disagrees, rows
+    are matched by name. Linked cells are read from 目标表 itself (their formulas may carry no
+    cached values), so only the input cells come from this sheet.
+    """
+    from xlsxtools.checks.monitoring import Monitoring, MonitorRow
+
+    sheet = layout.MONITOR_SHEET
+    if sheet not in source.sheet_names:
+        return None
+    grid = source.grid(sheet)
+    wanted = {c.key: c.titles for c in layout.MONITOR_COLUMNS}
+    found = find_header_row(grid, wanted, required=["name", "progress", "expected"])
+    header_row, cols = found if found is not None else (layout.MONITOR_HEADER_ROW, {
+        k: layout.col_index(v) for k, v in layout.MONITOR_COL.items()})
+    letters = {f: layout.col_letter(c) for f, c in cols.items()}
+    m = Monitoring(unit_name=table.unit.name, year=table.unit.year, file=str(path))
+    trow = layout.MONITOR_BUDGET_TITLE_ROW
+    for f in layout.MONITOR_BUDGET_FIELDS:
+        c0 = layout.col_index(layout.MONITOR_BUDGET_COL[f.key])
+        at = cell_at(grid, trow, c0)  # where the template puts it, else wherever the title went
+        hit = (trow, c0) if at == f.title else find_label(grid, f.titles, range(1, header_row))
+        r, c = (hit[0] + 1, hit[1]) if hit else (layout.MONITOR_BUDGET_VALUE_ROW,
+                                                 layout.col_index(layout.MONITOR_BUDGET_COL[f.key]))
+        if f.key in layout.MONITOR_BUDGET_INPUT_KEYS:
+            setattr(m, f.key, cell_at(grid, r, c))
+        m.origins[f.key] = Origin(file=str(path), sheet=sheet, row=r, columns={f.key: layout.col_letter(c)})
+    inputs = [c.key for c in layout.MONITOR_COLUMNS if c.input]
+
+    def text(r: int, k: str) -> Any:
+        return cell_at(grid, r, cols[k]) if k in cols else None
+
+    by_name: dict[str, list[int]] = {}
+    for r in range(header_row + 1, len(grid) + 1):
+        k = key(text(r, "name"))
+        if k:
+            by_name.setdefault(k, []).append(r)
+    used: set[int] = set()
+    for ind in table.indicators:
+        r = header_row + (ind.origin.row or 0) - target_header
+        cached = key(text(r, "name"))
+        if cached and cached != key(ind.name):
+            cands = [x for x in by_name.get(key(ind.name), []) if x not in used]
+            r = cands[0] if len(cands) == 1 else r
+        used.add(r)
+        values = {k: text(r, k) for k in inputs}
+        m.rows.append(MonitorRow(
+            level1=ind.level1, level2=ind.level2, name=ind.name, type=ind.type, target=ind.target, unit=ind.unit,
+            progress=values.get("progress"), expected=values.get("expected"), cause=clean(values.get("cause")),
+            likelihood=clean(values.get("likelihood")), measures=clean(values.get("measures")),
+            origin=Origin(file=str(path), sheet=sheet, row=r, columns=letters)))
+    _monitoring_percent_cells(source, m)
+    return m
+
+
+def _monitoring_percent_cells(source: CalamineSource | MemorySource, m: Any) -> None:
+    """A % indicator's value typed as "96%" (Excel stores 0.96 with a % format) reads as 96, like
+    the 指标值; only small numbers in % rows are looked up (see ``_mark_percent_formats``)."""
+    wanted: dict[str, tuple[Any, str]] = {}
+    for row in m.rows:
+        if row.unit.strip() not in ("%", "％"):
+            continue
+        for k in ("progress", "expected"):
+            v = getattr(row, k)
+            ref = row.origin.cell(k)
+            if ref and isinstance(v, int | float) and not isinstance(v, bool) and abs(v) <= 10:
+                wanted[ref] = (row, k)
+    if not wanted:
+        return
+    for ref in source.percent_cells(layout.MONITOR_SHEET, set(wanted)):
+        row, k = wanted[ref]
+        setattr(row, k, round(getattr(row, k) * 100, 6))

@@ -1,7 +1,8 @@
 """The unit template workbook, built with openpyxl entirely from ``xlsxtools.layout``.
 
 Sheets: 目标表 (header block, indicator grid, footer), 实际完成 (budget band and the grid whose
-first columns are linked row for row to 目标表), 检查结果 (report), 导入 (paste area) and the hidden
+first columns are linked row for row to 目标表), 运行监控 (mid-year monitoring, linked the same
+way), 检查结果 (report), 导入 (paste area) and the hidden
 lists sheet feeding the dropdowns. Data validation comes from the plan in ``xlsxtools.validation``.
 
 Protection: every sheet is protected and the workbook structure is locked with
@@ -394,6 +395,83 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
     _protect(ws, formatRows=True, formatColumns=True)
 
 
+def _monitoring_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None) -> None:
+    """运行监控 (mid-year monitoring): the budget band with the time schedule and, per indicator
+    linked row for row to 目标表, the progress so far, the expected year-end value, the deviation
+    cause, the likelihood of meeting the target and the explanation with corrective measures."""
+    ws = wb.create_sheet(layout.MONITOR_SHEET)
+    cols = layout.MONITOR_COLUMNS
+    last_col = layout.col_letter(max(len(cols), len(layout.MONITOR_BUDGET_FIELDS)))
+    for i, c in enumerate(cols, start=1):
+        ws.column_dimensions[layout.col_letter(i)].width = c.width
+    _title(ws, st, layout.MONITOR_TITLE, last_col)
+
+    label = ws[layout.MONITOR_UNIT_LABEL_CELL]
+    label.value = layout.HEADER_FIELDS[0].title
+    label.font = st.bold
+    label.alignment = st.center
+    lcol = layout.MONITOR_UNIT_LABEL_CELL.rstrip("0123456789")
+    vcol = layout.MONITOR_UNIT_VALUE_CELL.rstrip("0123456789")
+    urow = int(layout.MONITOR_UNIT_VALUE_CELL[len(vcol):])
+    _merge(ws, lcol, urow, layout.col_letter(layout.col_index(vcol) - 1), border=st.border)
+    value = ws[layout.MONITOR_UNIT_VALUE_CELL]
+    value.value = _link(layout.TARGETS_SHEET, f"{layout.HEADER_VALUE_COL}{layout.HEADER_ROW['name']}")
+    value.font = st.body
+    value.alignment = st.left
+    value.fill = st.linked_fill
+    _merge(ws, vcol, urow, last_col, border=st.border)
+    ws.row_dimensions[urow].height = 22
+
+    vrow = layout.MONITOR_BUDGET_VALUE_ROW
+    bcol = layout.MONITOR_BUDGET_COL
+    for f in layout.MONITOR_BUDGET_FIELDS:
+        _title_cell(ws[f"{bcol[f.key]}{layout.MONITOR_BUDGET_TITLE_ROW}"], st, f.title)
+        v = ws[f"{bcol[f.key]}{vrow}"]
+        v.font = st.body
+        v.border = st.border
+        v.alignment = st.center
+        if f.key in layout.MONITOR_BUDGET_INPUT_KEYS:
+            v.protection = st.unlocked
+            v.number_format = TEXT_COLUMN_FORMAT if f.key == "period" else "0.00"
+        else:
+            v.fill = st.linked_fill
+            v.number_format = "0.00%"
+    budget, spent, period = (f"{bcol[k]}{vrow}" for k in ("budget", "spent", "period"))
+    ws[f"{bcol['rate']}{vrow}"].value = f'=IF(OR({budget}="",{spent}=""),"",IFERROR({spent}/{budget},""))'
+    ws[f"{bcol['schedule']}{vrow}"].value = f'=IF({period}="","",IFERROR(MATCH({period},{layout.NAME_PERIODS},0)/12,""))'
+    ws.row_dimensions[layout.MONITOR_BUDGET_TITLE_ROW].height = 30
+    ws.row_dimensions[vrow].height = 22
+
+    _grid_header(ws, st, cols, layout.MONITOR_HEADER_ROW)
+    first = layout.MONITOR_FIRST_ROW
+    offset = layout.TARGET_FIRST_ROW - first
+    centered = {"level1", "level2", "type", "target", "unit", "progress", "expected", "cause", "likelihood"}
+    for r in range(first, first + n):
+        for i, col in enumerate(cols, start=1):
+            c = ws[f"{layout.col_letter(i)}{r}"]
+            c.font = st.body
+            c.border = st.border
+            c.alignment = st.center if col.key in centered else st.left_wrap
+            if col.input:
+                c.protection = st.unlocked
+                if col.key in ("cause", "likelihood", "measures"):
+                    c.number_format = TEXT_COLUMN_FORMAT
+            else:
+                c.protection = st.locked
+                c.fill = st.linked_fill
+                c.value = _link(layout.TARGETS_SHEET, f"{layout.TARGET_COL[col.key]}{r + offset}")
+    if table is not None:
+        name_width = next(c.width for c in cols if c.key == "name")
+        for k, ind in enumerate(table.indicators):
+            h = _height([(ind.name, name_width)])
+            if h is not None:
+                ws.row_dimensions[first + k].height = h
+
+    ws.freeze_panes = f"A{first}"
+    _page_setup(ws, last_col, first + n - 1, layout.MONITOR_HEADER_ROW)
+    _protect(ws, formatRows=True, formatColumns=True)
+
+
 def _report_sheet(wb: Workbook, st: _Styles) -> None:
     ws = wb.create_sheet(layout.REPORT_SHEET)
     cols = layout.REPORT_COLUMNS
@@ -452,6 +530,7 @@ def build_unit_workbook(table: TargetTable | None = None, grid_rows: int | None 
     wb.remove(wb.active)
     _targets_sheet(wb, st, n, table)
     _actuals_sheet(wb, st, n, table)
+    _monitoring_sheet(wb, st, n, table)
     _report_sheet(wb, st)
     _import_sheet(wb, st)
     lists = write_lists_sheet(wb, layout.KIND_UNIT)
