@@ -113,8 +113,8 @@ def test_the_payload_has_exactly_the_keys_remote_bas_sends(unit_file):
     assert payload["client"] == "VBA" and payload["version"] == xw.__version__
     assert '"client", "VBA"' in REMOTE_BAS and '"version", XLWINGS_VERSION' in REMOTE_BAS
     # Every worksheet, the hidden ones too, in workbook order; values from A1, empty cells null.
-    assert [s["name"] for s in payload["sheets"]] == [T, A, R, layout.IMPORT_SHEET, layout.LISTS_SHEET,
-                                                      layout.XLWINGS_CONF_SHEET]
+    assert [s["name"] for s in payload["sheets"]] == [T, A, layout.MONITOR_SHEET, R, layout.IMPORT_SHEET,
+                                                      layout.LISTS_SHEET, layout.XLWINGS_CONF_SHEET]
     targets = payload["sheets"][0]["values"]
     assert targets[0][0] is None or isinstance(targets[0][0], str)
     assert targets[layout.TARGET_FIRST_ROW - 1][:5] == ["产出指标", "数量指标", "设置政务服务窗口数", "≥", 98]
@@ -245,7 +245,7 @@ def test_add_dropdowns_sends_the_validation_calls_and_restores_the_selection(uni
     _, dropdown, title, prompt, show_input, *_ = texts[(T, f"{lv1}7:{lv1}{last}")]
     assert dropdown is True and title == "一级指标" and prompt and show_input is True
     # The lists sheet is opened too; the selection of the user is back at the end.
-    assert {m[1] for m in macros(acts, "XtUnprotect")} == {T, A, layout.LISTS_SHEET}
+    assert {m[1] for m in macros(acts, "XtUnprotect")} == {T, A, layout.MONITOR_SHEET, layout.LISTS_SHEET}
     last_rule = max(i for i, a in enumerate(acts) if a["func"] == "runMacro" and a["args"][0] == "XtSetValidation")
     after = [a for a in acts[last_rule:] if a["func"] in ("activateSheet", "rangeSelect")]
     assert [a["func"] for a in after] == ["activateSheet", "rangeSelect"]
