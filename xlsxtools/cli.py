@@ -7,6 +7,7 @@ User errors (``UserError``) print one clear line and exit non-zero; ``--debug`` 
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import sys
@@ -69,6 +70,19 @@ def _wants_debug(argv: list[str]) -> bool:
     return "--debug" in argv
 
 
+_OS_ERRORS = {
+    errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "路径中有一段是文件，不是文件夹", errno.EEXIST: "已存在同名文件",
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读的文件系统",
+}
+
+
+def _os_error_text(exc: OSError) -> str:
+    why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = exc.filename if exc.filename is not None else ""
+    return f"{where}：{why}" if where else why
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -86,6 +100,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # a path the user gave that cannot be used: their's to fix, not a bug
+        if _wants_debug(argv):
+            traceback.print_exc()
+        click.echo(f"错误 (error): {_os_error_text(exc)}", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug, not a user error
         if _wants_debug(argv):
             raise

@@ -514,7 +514,6 @@ def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT,
                 package_xlsm(norm, out, kind)
             else:
                 shutil.copyfile(norm, out)
-            out.chmod(0o644)  # a template is meant to be shared
 
 
 def write_unit_workbook(table: TargetTable | None, out_path: str | Path, grid_rows: int | None = None, *,
