@@ -44,7 +44,8 @@ def test_atomic_path_refuses_a_file_as_folder_with_a_clear_message(tmp_path: Pat
 def test_output_into_a_path_under_a_file_exits_2_not_3(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x", "utf-8")
     r = run(["template", "build", "-o", "a.txt/t"], tmp_path)
-    r2 = run(["consolidate", ".", "-o", "a.txt/汇总.xlsx"], tmp_path)
+    assert run(["template", "build", "-o", "t"], tmp_path).returncode == 0
+    r2 = run(["consolidate", "t", "-o", "a.txt/汇总.xlsx"], tmp_path)
     for res in (r, r2):
         assert res.returncode == 2, res.stderr
         assert "内部错误" not in res.stderr and "Traceback" not in res.stderr
