@@ -55,6 +55,7 @@ _CODES: tuple[Code, ...] = (
     Code("V008", E, "指标值类型无效", "指标值类型 is empty or not one of ≥ > = ≤ < 定性."),
     Code("V009", I_, "已按通常读法理解的值", "A value was read as a person would (full-width digits, number stored as text, >=)."),
     Code("V010", E, "指标值为空", "The 指标值 (target) is empty."),
+    Code("V020", W_, "计数指标放在质量指标下", "A count (个, 次, 万次 …) filed under 质量指标; counts belong under 数量指标."),
     # --- R: rules (评（扣）分标准)
     Code("R001", E, "缺少评（扣）分标准", "The rule text is empty."),
     Code("R002", E, "评（扣）分标准无法识别", "The rule text matches none of the known rule shapes."),
