@@ -387,6 +387,8 @@ SUMMARY_HELP_FIRST_ROW = 6
 # --------------------------------------------------------------------------------------------
 
 CONS_SUMMARY_SHEET = "汇总"
+#: The leader-facing first sheet of the summary (rank, unit, total, grade, budget execution, state).
+CONS_OVERVIEW_SHEET = "总览"
 CONS_DETAIL_SHEET = "指标明细"
 CONS_FINDINGS_SHEET = "问题清单"
 CONS_MISSING_SHEET = "未提交"
