@@ -36,7 +36,7 @@ def test_both_templates_get_the_mode_the_umask_gives_a_new_file(tmp_path: Path, 
 
 def test_atomic_path_refuses_a_file_as_folder_with_a_clear_message(tmp_path: Path) -> None:
     (tmp_path / "名册.txt").write_text("x", "utf-8")
-    with pytest.raises(UserError, match="名册.txt 是一个文件，不是文件夹"):
+    with pytest.raises(UserError, match=r"名册\.txt 是一个文件，不是文件夹"):
         with atomic_path(tmp_path / "名册.txt" / "汇总.xlsx"):
             pass
 

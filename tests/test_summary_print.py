@@ -7,10 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import libreoffice
 import pytest
 from test_consolidate import write_broken, write_samples
 
-import libreoffice
 from xlsxtools import layout
 from xlsxtools.config import Config
 from xlsxtools.consolidate.records import FindingRow, UnitResult

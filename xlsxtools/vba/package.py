@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from importlib import resources
