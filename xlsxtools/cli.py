@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("xlsxtools.commands.score", "Score the self-evaluation: every indicator, budget execution, total, grade."),
     "baseline": ("xlsxtools.commands.baseline", "Export approved target tables as a tamper-check baseline."),
     "consolidate": ("xlsxtools.commands.consolidate", "Consolidate every unit workbook in folders into one summary."),
+    "report": ("xlsxtools.commands.report", "根据汇总结果生成绩效自评汇总分析报告（Word）。"),
     "demo": ("xlsxtools.commands.demo", "Run the main job end to end on the bundled sample data."),
 }
 
