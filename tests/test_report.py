@@ -8,11 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import libreoffice
 import pytest
 from test_consolidate import write_broken, write_samples
 from test_summary_print import pdf_text
 
-import libreoffice
 from xlsxtools.report.content import FIELD_LIMIT, Chart, Table, build_report, clip
 from xlsxtools.report.source import SummaryData
 
@@ -77,7 +77,7 @@ def test_grades_and_chart(data):
 def test_top_and_bottom_and_missed_and_defects(data):
     r = build_report(data)
     scores = section(r, "三、")
-    top = [t for t in tables(scores) if t.header[0] == "排名"][0]
+    top = next(t for t in tables(scores) if t.header[0] == "排名")
     assert [row[1] for row in top.rows] == ["甲局", "乙局", "丙镇"]
     bar = next(b for b in scores.blocks if isinstance(b, Chart))
     assert bar.labels == ["甲局", "乙局", "丙镇"] and bar.values == [96.0, 85.0, 70.0]
@@ -146,14 +146,22 @@ def made(tmp_path_factory):
     return d
 
 
-def test_report_docx_has_the_charts(made):
-    with zipfile.ZipFile(made / "报告.docx") as z:
-        media = [n for n in z.namelist() if n.startswith("word/media/")]
-    from xlsxtools.report.docx_edge import cjk_font
+def test_report_docx_has_native_charts_with_their_values(made):
+    import re
 
-    if cjk_font() is None:
-        pytest.skip("no CJK font: the charts are left out (install fonts-noto-cjk)")
-    assert len(media) == 2  # grade distribution, totals by unit
+    with zipfile.ZipFile(made / "报告.docx") as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("word/charts/chart"))
+        xml = [z.read(n).decode() for n in charts]
+        types = z.read("[Content_Types].xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        body = z.read("word/document.xml").decode()
+    assert charts == ["word/charts/chart1.xml", "word/charts/chart2.xml"]  # grades, totals by unit
+    assert "drawingml.chart+xml" in types and rels.count("relationships/chart") == 2
+    assert body.count("<c:chart ") == 2
+    # cached values: Word and LibreOffice draw them without an embedded workbook
+    grades = re.findall(r"<c:v>([^<]*)</c:v>", xml[0])
+    assert grades[:6] == ["单位数", "优", "良", "中", "差", "未评定"] and "等级分布" in xml[0]  # series name, labels
+    assert "<c:v>99.5</c:v>" in xml[1] and "<c:v>芷江侗族自治县政务服务中心</c:v>" in xml[1]
 
 
 def test_report_renders_to_pdf_and_reads_back(made):

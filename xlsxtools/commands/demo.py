@@ -105,9 +105,8 @@ def command(out_dir: Path, force: bool) -> None:
     from xlsxtools.report.run import make_report
 
     made = make_report(summary, out_dir / "分析报告.docx")
-    charts = "" if made.charts else "（没有找到中文字体，图从略：Linux 请安装 fonts-noto-cjk）"
     console.print(f"[bold]4. 分析报告[/bold]  {made.output}：汇总分析和 {made.counts.get('units', 0)} 个单位的"
-                  f"自评报告初稿{charts}")
+                  f"自评报告初稿（{made.charts} 张图）")
     console.print(f"\n完成。所有输出在 {out_dir.resolve()}")
 
 

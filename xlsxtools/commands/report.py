@@ -35,5 +35,3 @@ def command(source: str, output: str, year: str, title: str, roster: str | None,
     c = res.counts
     click.echo(f"已生成分析报告 → {res.output}\n  单位 {c.get('units', 0)} 个（自评完整 {c.get('complete', 0)} 个），"
                f"未提交 {c.get('missing', 0)} 个，目标被改动 {c.get('tampered', 0)} 个", file=sys.stderr)
-    if not res.charts:
-        click.echo("  注意：没有找到中文字体，报告中的图从略（Linux 请安装 fonts-noto-cjk）", file=sys.stderr)

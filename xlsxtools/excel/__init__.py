@@ -6,7 +6,7 @@ The ribbon of each template calls one no-argument function of this module::
 
 Unit workbook: :func:`add_dropdowns`, :func:`check_rows`, :func:`compute_scores`,
 :func:`clear_marks`, :func:`import_table`, :func:`show_help`. Summary workbook: :func:`consolidate`,
-:func:`open_findings`, :func:`show_help`.
+:func:`open_findings`, :func:`report`, :func:`show_help`.
 
 Each button gets the calling workbook (``xw.Book.caller()``), reads every sheet it needs in one
 call per sheet, runs the same core operation as the command line and writes the result back in a
@@ -24,7 +24,7 @@ from typing import Any
 from xlsxtools.excel.guard import entry_point
 
 __all__ = ["add_dropdowns", "check_rows", "clear_marks", "compute_scores", "consolidate", "import_table",
-           "open_findings", "show_help"]
+           "open_findings", "report", "show_help"]
 
 #: The workbook of the running button (set by :func:`caller`), for the error message box.
 _current: dict[str, Any] = {}
@@ -104,3 +104,9 @@ def consolidate() -> None:
 def open_findings() -> None:
     """打开问题清单: open the summary file of the last consolidation at its findings sheet."""
     _run("open_findings")
+
+
+@entry_point("分析报告", _app)
+def report() -> None:
+    """分析报告: the analysis report (.docx) of the last consolidation, written beside the summary file."""
+    _run("report")

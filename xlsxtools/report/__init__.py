@@ -2,7 +2,7 @@
 
 - :mod:`source` (edge): reads a summary workbook (python-calamine) into plain rows;
 - :mod:`content` (pure core): plain rows → a structured :class:`~xlsxtools.report.content.Report`;
-- :mod:`docx_edge` (edge): the report as a Word document (python-docx, charts drawn by matplotlib).
+- :mod:`docx_edge` (edge): the report as a Word document (python-docx, native Word charts).
 
 Nothing here is imported by the buttons until the report button runs.
 """

@@ -1,96 +1,105 @@
 """Write a :class:`~xlsxtools.report.content.Report` as a Word document (python-docx).
 
-A4 portrait, 宋体/黑体 (with Noto CJK or any CJK font as the reader's fallback), headings, tables
-with borders and a shaded header row, charts drawn by matplotlib (Agg) as PNG images with a CJK
-font found by path (:data:`CJK_FONTS`; on Debian the package ``fonts-noto-cjk``). Without any CJK
-font the charts are left out and the report says so (their numbers are in the tables beside them).
-The file is written atomically.
+A4 portrait, 宋体/黑体 (any CJK font as the reader's fallback; on Linux ``fonts-noto-cjk``), headings,
+tables with borders and a shaded header row, and native Word charts (DrawingML chart parts with their
+values cached, written by XlsxWriter's chart writer): they stay editable in Word and need no image
+library. matplotlib is deliberately not used: xlwings imports it (and numpy) at start-up whenever it is
+installed, which would slow every button click. The file is written atomically.
 """
 
 from __future__ import annotations
 
 import io
-import os
+import math
+import zipfile
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from xlsxtools import layout
 from xlsxtools.atomic import atomic_path
 from xlsxtools.report.content import Chart, Report, Section, Table
 
-#: CJK fonts tried for the charts, in order (Linux: fonts-noto-cjk; Windows; macOS).
-CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-    "C:/Windows/Fonts/simsun.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti Light.ttc",
-    "/Library/Fonts/Arial Unicode.ttf",
-)
 BODY_FONT = layout.FONT_BODY  # 宋体
 HEADING_FONT = layout.FONT_TITLE  # 黑体
 #: Text width of an A4 page with 2.5 cm margins, in cm.
 TEXT_WIDTH_CM = 16.0
+EMU_PER_CM = 360_000
+CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+CHART_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
 
-def cjk_font() -> str | None:
-    """The first CJK font file of :data:`CJK_FONTS` that exists (``XLSXTOOLS_CJK_FONT`` overrides)."""
-    env = os.environ.get("XLSXTOOLS_CJK_FONT")
-    for path in ((env,) if env else ()) + CJK_FONTS:
-        if path and Path(path).is_file():
-            return path
-    return None
+def chart_xml(chart: Chart) -> bytes:
+    """``chart`` as DrawingML chart XML (``c:chartSpace``), written by XlsxWriter's chart writer with
+    the values cached in it, so Word and LibreOffice draw it without an embedded workbook."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    ws = wb.add_worksheet("data")
+    n = len(chart.labels)
+    for i, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
+        ws.write_string(i, 0, label)
+        ws.write_number(i, 1, value)
+    font = {"name": BODY_FONT, "size": 9}
+    c = wb.add_chart({"type": chart.kind})
+    number = "0" if chart.label_format == "{:.0f}" else "0.00"
+    c.add_series({"name": chart.axis or chart.title, "categories": ["data", 0, 0, max(n - 1, 0), 0],
+                  "values": ["data", 0, 1, max(n - 1, 0), 1], "fill": {"color": "#4472C4"}, "gap": 80,
+                  "data_labels": {"value": True, "num_format": number, "font": font}})
+    c.set_title({"name": chart.title, "name_font": {"name": HEADING_FONT, "size": 12, "bold": True}})
+    c.set_legend({"none": True})
+    value_axis = {"num_font": font, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                  "name": chart.axis, "name_font": font}
+    if chart.label_format == "{:.0f}":  # counts: whole-number steps
+        value_axis["major_unit"] = max(1, math.ceil(max(chart.values, default=1) / 5))
+    if chart.max is not None:
+        value_axis.update(min=0, max=chart.max)
+    else:
+        value_axis.update(min=0)
+    if chart.kind == "bar":  # horizontal: categories on the y axis, the first on top
+        c.set_x_axis(value_axis)
+        c.set_y_axis({"num_font": font, "reverse": True})
+    else:
+        c.set_y_axis(value_axis)
+        c.set_x_axis({"num_font": font})
+    ws.insert_chart(0, 3, c)
+    wb.close()
+    with zipfile.ZipFile(buf) as z:
+        xml = z.read("xl/charts/chart1.xml")
+    # XlsxWriter writes only the data label parts that are on; LibreOffice Writer takes the absent
+    # ones as on (category and series name beside every value), so say "off" explicitly.
+    return xml.replace(b'<c:showVal val="1"/>', b'<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+                                                b'<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>')
 
 
-def chart_png(chart: Chart, font_path: str) -> bytes:
-    """``chart`` drawn by matplotlib as a PNG (150 dpi)."""
-    import matplotlib
+def chart_height_cm(chart: Chart) -> float:
+    return 7.0 if chart.kind != "bar" else max(6.0, 0.7 * len(chart.labels) + 3.0)
 
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
 
-    font_manager.fontManager.addfont(font_path)
-    name = font_manager.FontProperties(fname=font_path).get_name()
-    with plt.rc_context({"font.family": [name], "font.size": 10, "axes.unicode_minus": False}):
-        n = len(chart.labels)
-        if chart.kind == "bar":
-            fig, ax = plt.subplots(figsize=(6.3, max(2.0, 0.35 * n + 1.0)))
-            bars = ax.barh(range(n), chart.values, color="#4472C4")
-            ax.set_yticks(range(n), chart.labels)
-            ax.invert_yaxis()  # the first (rank 1) on top
-            if chart.max is not None:
-                ax.set_xlim(0, chart.max * 1.08)
-            ax.set_xlabel(chart.axis)
-            ax.bar_label(bars, labels=[chart.label_format.format(v) for v in chart.values], padding=3, fontsize=9)
-            ax.grid(axis="x", alpha=0.3)
-        else:
-            fig, ax = plt.subplots(figsize=(6.3, 3.0))
-            bars = ax.bar(range(n), chart.values, color="#4472C4", width=0.6)
-            ax.set_xticks(range(n), chart.labels)
-            ax.set_ylabel(chart.axis)
-            top = max(chart.values, default=0.0)
-            ax.set_ylim(0, chart.max if chart.max is not None else max(1.0, top * 1.2))
-            ax.bar_label(bars, labels=[chart.label_format.format(v) for v in chart.values], padding=2, fontsize=9)
-            ax.grid(axis="y", alpha=0.3)
-            if all(float(v).is_integer() for v in chart.values):
-                from matplotlib.ticker import MaxNLocator
+def _add_chart(doc: Any, chart: Chart, number: int) -> None:
+    """Insert ``chart`` as a native chart part in its own centred paragraph."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
 
-                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(chart.title, fontsize=12)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150)
-        plt.close(fig)
-    return buf.getvalue()
+    part = Part(PackURI(f"/word/charts/chart{number}.xml"), CHART_CT, chart_xml(chart), doc.part.package)
+    rid = doc.part.relate_to(part, CHART_RT)
+    cx, cy = int(TEXT_WIDTH_CM * EMU_PER_CM), int(chart_height_cm(chart) * EMU_PER_CM)
+    inline = parse_xml(
+        '<w:drawing xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+        f'<wp:docPr id="{1000 + number}" name="图表 {number}" descr="{escape(chart.title, {chr(34): "&quot;"})}"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing>')
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run()._r.append(inline)
 
 
 def _set_fonts(style: Any, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -151,20 +160,16 @@ def _table(doc: Any, t: Table) -> None:
     doc.add_paragraph()
 
 
-def _section(doc: Any, s: Section, font: str | None, level: int = 1) -> None:
-    from docx.shared import Cm
-
-    doc.add_heading(s.title, level=level)
+def _section(doc: Any, s: Section, charts: list[int]) -> None:
+    doc.add_heading(s.title, level=1)
     for b in s.blocks:
         if isinstance(b, str):
             doc.add_paragraph(b)
         elif isinstance(b, Table):
             _table(doc, b)
         elif isinstance(b, Chart):
-            if font is None:
-                doc.add_paragraph(f"（未找到中文字体，图“{b.title}”从略；数据见下表。Linux 请安装 fonts-noto-cjk。）")
-                continue
-            doc.add_picture(io.BytesIO(chart_png(b, font)), width=Cm(TEXT_WIDTH_CM))
+            charts.append(len(charts) + 1)
+            _add_chart(doc, b, charts[-1])
 
 
 def write_docx(report: Report, out: str | Path) -> Path:
@@ -191,13 +196,13 @@ def write_docx(report: Report, out: str | Path) -> Path:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(footer)
 
-    font = cjk_font()
+    charts: list[int] = []
     title = doc.add_heading(report.title, level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = doc.add_paragraph(report.subtitle)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for s in report.sections:
-        _section(doc, s, font)
+        _section(doc, s, charts)
     if report.units:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_heading("附件：各单位绩效自评报告（初稿）", level=1)

@@ -16,15 +16,15 @@ class ReportResult:
     output: Path
     summary: Path | None
     counts: dict[str, int]
-    charts: bool
+    charts: int
 
 
 def make_report(src: str | os.PathLike[str], out: str | os.PathLike[str], *, roster: str | None = None,
                 baseline: str | None = None, config_path: str | None = None, year: str = "",
                 title: str = "") -> ReportResult:
     """Write the report of ``src`` (a summary .xlsx, or a folder consolidated on the way) to ``out``."""
-    from xlsxtools.report.content import build_report
-    from xlsxtools.report.docx_edge import cjk_font, write_docx
+    from xlsxtools.report.content import Chart, build_report
+    from xlsxtools.report.docx_edge import write_docx
     from xlsxtools.report.source import read_summary
 
     src, out = Path(src), Path(out)
@@ -49,4 +49,5 @@ def make_report(src: str | os.PathLike[str], out: str | os.PathLike[str], *, ros
         raise UserError("文件或文件夹不存在", file=str(src))
     report = build_report(data, title=title, year=year)
     write_docx(report, out)
-    return ReportResult(out, made_from, report.counts, cjk_font() is not None)
+    charts = sum(1 for s in report.sections for b in s.blocks if isinstance(b, Chart))
+    return ReportResult(out, made_from, report.counts, charts)
