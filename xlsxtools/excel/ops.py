@@ -189,6 +189,12 @@ def write_report(live: LiveBook, findings: Sequence[Finding], marks: Sequence[An
             line[MARK_FIRST_COL - 1:last_col] = [m.sheet, m.cell, m.fill or None, m.note or None]
         block.append(line)
     live.write_block(sheet, layout.REPORT_FIRST_ROW, 1, block)
+    if rows:  # messages wrap (the template's column style) and rows grow to fit them
+        msg = keys.index("message") + 1
+        last = layout.REPORT_FIRST_ROW + len(rows) - 1
+        ws = live.sheet(sheet)
+        ws.range((layout.REPORT_FIRST_ROW, msg), (last, msg)).wrap_text = True
+        ws.range((layout.REPORT_FIRST_ROW, 1), (last, len(keys))).rows.autofit()
     live.write_block(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, [list(MARK_TITLES)])
     live.sheet(sheet).range((layout.REPORT_HEADER_ROW, MARK_FIRST_COL),
                             (layout.REPORT_HEADER_ROW, last_col)).columns.hidden = True
