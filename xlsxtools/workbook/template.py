@@ -399,7 +399,7 @@ def _report_sheet(wb: Workbook, st: _Styles) -> None:
     _grid_header(ws, st, cols, layout.REPORT_HEADER_ROW)
     # Every column's cells wrap and sit at the top (a long message takes several lines; Excel gives
     # a cell written later the style of its column).
-    for i, c in enumerate(cols, start=1):
+    for i in range(1, len(cols) + 1):
         ws.column_dimensions[layout.col_letter(i)].alignment = st.top_wrap
     ws.freeze_panes = f"A{layout.REPORT_FIRST_ROW}"
     _page_setup(ws, last_col, layout.REPORT_FIRST_ROW, layout.REPORT_HEADER_ROW)
