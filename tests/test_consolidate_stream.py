@@ -174,6 +174,9 @@ def test_summary_sheets_print_on_a4_with_titles_and_a_legible_scale(folder, tmp_
         assert "<colBreaks" in xml[name], name
         i = names.index(name)
         assert re.search(rf'name="_xlnm.Print_Titles" localSheetId="{i}">[^<]*\$A:\$A,[^<]*\$1:\$2<', wb), name
+    # long messages running past 问题说明 print no extra pages: the print area ends at the last column
+    i = names.index(layout.CONS_FINDINGS_SHEET)
+    assert re.search(rf'name="_xlnm.Print_Area" localSheetId="{i}">[^<]*\$A\$1:\$G\$', wb)
     # 汇总 breaks before the level-1 scores, the budget or the total: the first break is at G (column 7).
     assert re.search(r'<colBreaks[^>]*><brk id="6"', xml[layout.CONS_SUMMARY_SHEET])
     charts = setup(layout.CONS_CHARTS_SHEET)

@@ -201,6 +201,8 @@ class _Sheet:
         hr = layout.CONS_HEADER_ROW - 1
         last = max(self.row - 1, hr)
         self.ws.autofilter(hr, 0, last, len(self.columns) - 1)
+        # the table's own columns only: text running past the last column prints no extra pages
+        self.ws.print_area(0, 0, last + 1, len(self.columns) - 1)  # + the 合计 row of 汇总
         return hr + 1, last
 
 
