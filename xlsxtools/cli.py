@@ -15,21 +15,23 @@ import traceback
 
 import click
 
-from xlsxtools import __version__
+from xlsxtools import __version__, cli_zh
 from xlsxtools.errors import UserError
+
+cli_zh.install()  # click's own words (usage, sections, errors) in Chinese; option names stay English
 
 #: name → (module, short help). The module exposes ``command`` (a click command or group).
 COMMANDS: dict[str, tuple[str, str]] = {
-    "template": ("xlsxtools.commands.template", "Build the workbook templates (unit and summary)."),
-    "import": ("xlsxtools.commands.import_", "Import an existing target table (txt/md/xlsx/xls/docx) into a unit workbook."),
-    "dropdowns": ("xlsxtools.commands.dropdowns", "Re-apply every dropdown and validation to a unit workbook."),
-    "check": ("xlsxtools.commands.check", "Check target tables and actuals; list or annotate every problem."),
-    "actuals": ("xlsxtools.commands.actuals", "Fill actual values into a unit workbook from a CSV/XLSX export."),
-    "score": ("xlsxtools.commands.score", "Score the self-evaluation: every indicator, budget execution, total, grade."),
-    "baseline": ("xlsxtools.commands.baseline", "Export approved target tables as a tamper-check baseline."),
-    "consolidate": ("xlsxtools.commands.consolidate", "Consolidate every unit workbook in folders into one summary."),
+    "template": ("xlsxtools.commands.template", "生成工作簿模板（单位填报模板和汇总模板）。"),
+    "import": ("xlsxtools.commands.import_", "把已有的目标表（txt/md/xlsx/xls/docx）导入单位工作簿。"),
+    "dropdowns": ("xlsxtools.commands.dropdowns", "为单位工作簿重新设置全部下拉列表和数据验证。"),
+    "check": ("xlsxtools.commands.check", "检查目标表和实际完成值，列出或在工作簿中标出每个问题。"),
+    "actuals": ("xlsxtools.commands.actuals", "从 CSV/XLSX 导出文件把实际完成值填入单位工作簿。"),
+    "score": ("xlsxtools.commands.score", "自评计分：每个指标、预算执行、总分和等级。"),
+    "baseline": ("xlsxtools.commands.baseline", "导出核定的目标表，作为核对目标是否被改动的基线。"),
+    "consolidate": ("xlsxtools.commands.consolidate", "把文件夹中每个单位的工作簿汇总成一个汇总工作簿。"),
     "report": ("xlsxtools.commands.report", "根据汇总结果生成绩效自评汇总分析报告（Word）。"),
-    "demo": ("xlsxtools.commands.demo", "Run the main job end to end on the bundled sample data."),
+    "demo": ("xlsxtools.commands.demo", "用自带的样表完整演示一遍：模板、导入、检查、计分、汇总和分析报告。"),
 }
 
 
@@ -48,20 +50,19 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(cli_zh.gettext_zh("Commands")):
                 formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlsxtools")
-@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.option("--debug", is_flag=True, help="出错时显示完整的错误跟踪信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """xlsxtools: templates, import, checks, scoring and consolidation for
-    部门（单位）整体支出绩效目标表 and its self-evaluation.
+    """xlsxtools：部门（单位）整体支出绩效目标表及其自评的模板、导入、检查、计分、汇总和分析报告。
 
-    Every Excel button has a twin here that works without Excel, on any OS.
-    Run `xlsxtools COMMAND --help` for details.
+    Excel 中的每个按钮在这里都有对应的命令，不需要 Excel，在任何系统上都能运行。
+    运行 `xlsxtools 命令 --help` 查看每个命令的用法。
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

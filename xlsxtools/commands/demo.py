@@ -27,12 +27,11 @@ def sample_dir() -> Path:
 @click.command(name="demo")
 @click.argument("out_dir", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("xlsxtools-demo"))
-@click.option("--force", is_flag=True, help="Replace OUT_DIR if it exists.")
+@click.option("--force", is_flag=True, help="OUT_DIR 已存在时替换它。")
 def command(out_dir: Path, force: bool) -> None:
-    """Run the main job on the bundled sample tables and write every output under OUT_DIR
-    (default ./xlsxtools-demo): templates, unit workbooks (imported, with actuals and scores),
-    the approved copies used as the tamper-check baseline, annotated check copies, a roster, and
-    the consolidated summary 汇总.xlsx (with history in history.sqlite).
+    """用自带的样表完整运行一遍，全部输出写到 OUT_DIR（默认 ./xlsxtools-demo）：模板、单位工作簿（导入、
+    填入实际值并计分）、作为核定基线的核定副本、标注了问题的检查副本、名册、汇总结果 汇总.xlsx（历史记录在
+    history.sqlite）和分析报告 分析报告.docx。
     """
     from rich.console import Console
 

@@ -14,25 +14,23 @@ from xlsxtools.errors import UserError
 @click.command(name="import")
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a unit workbook (from the template) holding the imported table to this file.")
+              help="把导入的表格写成单位工作簿（按模板），保存到此文件。")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the imported table as JSON: unit, indicators and findings.")
+              help="以 JSON 输出导入结果：单位信息、指标和发现的问题。")
 def command(src: Path, out: Path | None, as_json: bool) -> None:
-    """Import an existing target table from SRC.
+    """导入已有的目标表 SRC。
 
-    SRC can be a Word table copied as text (.txt/.tsv, UTF-8 or GB18030), a markdown pipe table
-    (.md), a workbook (.xlsx/.xlsm/.xls/.xlsb/.ods; the sheet holding the table is found
-    automatically) or a Word document (.docx).
+    SRC 可以是复制成文字的 Word 表格（.txt/.tsv，UTF-8 或 GB18030）、markdown 表格（.md）、工作簿
+    （.xlsx/.xlsm/.xls/.xlsb/.ods，自动找到表格所在的工作表）或 Word 文档（.docx）。
 
-    Cells are read by their content, so shifted rows, lost merged cells, points written into
-    the level-1 cell and header synonyms are repaired; every repair is listed as a finding
-    (codes I001-I008) so you can review it. SRC itself is never changed.
+    按内容读取单元格：错位的行、丢失的合并单元格、写在一级指标格中的分值、列标题的同义词都会被修正，
+    每处修正都列为一条提示（代码 I001–I008），便于核对。SRC 本身不会被修改。
 
     \b
-    Examples:
-      xlsxtools import old_table.txt                 # show what was read, write nothing
-      xlsxtools import old_table.docx -o unit.xlsm   # write a unit workbook
-      xlsxtools import old_table.xlsx --json         # machine-readable output
+    示例：
+      xlsxtools import 旧表.txt                  # 只显示读到的内容，不写文件
+      xlsxtools import 旧表.docx -o 单位.xlsm    # 写成单位工作簿
+      xlsxtools import 旧表.xlsx --json          # 机器可读的输出
     """
     from xlsxtools.importer import import_table
 
