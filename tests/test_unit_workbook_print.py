@@ -88,3 +88,10 @@ def test_unit_workbook_renders_with_the_reason_and_errors_first(tmp_path):
     lines = [ln.split()[0] for ln in report.splitlines() if ln.split() and ln.split()[0] in ("错误", "警告", "提示")]
     assert lines and lines == sorted(lines, key=["错误", "警告", "提示"].index)
     assert "错误" in lines and "警告" in lines
+
+
+def test_saved_unit_workbook_rows_fit_the_deviation_reasons(dashuling):
+    ws = openpyxl.load_workbook(dashuling)[layout.ACTUALS_SHEET]
+    r = layout.ACTUAL_FIRST_ROW  # 预算成本: "防汛抢险追加支出，超出预算约2.3%" = 34 units in the 30-wide column → 2 lines
+    assert ws[f"{layout.ACTUAL_COL['reason']}{r}"].value.startswith("防汛抢险")
+    assert ws.row_dimensions[r].height == pytest.approx(2 * 13.5 + 3)
