@@ -169,6 +169,7 @@ def test_summary_rows_scores_by_hand(summary):
     assert zw["总分"] == pytest.approx(99.5) and zw["等级"] == "优"
     assert zw["状态"] == "正常" and zw["自评完整"] == "是"
     assert zw["文件"].endswith("zhengwu_2026.xlsx")
+    assert zw["模板版本"] == int(layout.LAYOUT_VERSION)  # a number, not text with Excel's green mark
     # Sorted by rank; ranked units have strictly consistent ranks.
     ranked = [r for r in rows if isinstance(r["排名"], float)]
     assert ranked and ranked[0]["排名"] == 1

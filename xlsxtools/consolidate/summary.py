@@ -266,11 +266,18 @@ def _formats(wb: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 
 
+def _version_value(v: str | None) -> Any:
+    """The layout version as a number when it is one (no "number stored as text" mark), else text."""
+    if v and v.isdigit():
+        return int(v)
+    return v or ""
+
+
 def _summary_values(u: UnitResult, keys: list[str]) -> list[Any]:
     status = state_text(u)
     note = u.reason if not u.readable else u.note
     vals: dict[str, Any] = {
-        "unit": u.display_name, "file": u.path, "version": u.layout_version or "", "status": status,
+        "unit": u.display_name, "file": u.path, "version": _version_value(u.layout_version), "status": status,
         "errors": u.errors, "warnings": u.warnings, "indicator_weight": u.indicator_weight,
         "indicator_total": u.indicator_total, "budget": u.budget, "spent": u.spent, "rate": u.rate,
         "budget_score": u.budget_score, "total": u.total, "grade": u.grade or "", "rank": u.rank,
@@ -314,7 +321,7 @@ def _totals_values(units: list[UnitResult], keys: list[str]) -> list[Any]:
 
 def _summary_formats() -> dict[str, str]:
     nf = {c.key: "score" for c in layout.CONS_SUMMARY_COLUMNS if c.key.startswith("l1:")}
-    nf.update({"indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
+    nf.update({"version": "int", "indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
                "rate": "pct", "budget_score": "score", "total": "score", "approved_total": "score",
                "errors": "int", "warnings": "int", "rank": "int"})
     return nf
