@@ -609,9 +609,9 @@ def _write_charts_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> No
 
 #: 总览's columns: (key, title, width).
 OVERVIEW_COLUMNS: tuple[Column, ...] = (
-    Column("rank", "排名", 6, input=False), Column("unit", "单位名称", 34, input=False, wrap=True),
+    Column("rank", "排名", 6, input=False), Column("unit", "单位名称", 30, input=False, wrap=True),
     Column("total", "总分", 9, input=False), Column("grade", "等级", 6, input=False),
-    Column("rate", "预算执行率", 11, input=False), Column("state", "状态", 24, input=False, wrap=True),
+    Column("rate", "预算执行率", 11, input=False), Column("state", "状态", 20, input=False, wrap=True),
 )
 
 
