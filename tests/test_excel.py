@@ -250,6 +250,7 @@ def test_compute_scores_writes_scores_totals_and_grade(monkeypatch, unit_file):
 def test_compute_scores_without_actuals_grades_nothing(monkeypatch, unit_file):
     book = press(monkeypatch, payload_from_file(unit_file), "compute_scores")
     cells = written(book, A)
+    assert actions(book, "setAutofit")  # the grid's rows fitted to their text
     # no total: the total cell says why (12 indicators without an actual, no budget figures)
     assert cells[f"{layout.BUDGET_COL['total']}{layout.BUDGET_VALUE_ROW}"] == "12项及预算未计分"
     assert cells[f"{layout.BUDGET_COL['grade']}{layout.BUDGET_VALUE_ROW}"] is None

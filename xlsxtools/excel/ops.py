@@ -266,6 +266,10 @@ def compute_scores(book: Any) -> str:
         us = score_unit(uw.table, uw.actuals, load_config_for(live))
         with live.unprotected([layout.ACTUALS_SHEET]):
             live.apply_edits(score_edits(uw, us))
+            if uw.actuals.entries:  # rows as tall as what was typed into them (a long deviation reason)
+                first = layout.ACTUAL_FIRST_ROW
+                live.sheet(layout.ACTUALS_SHEET).range(
+                    (first, 1), (first + len(uw.actuals.entries) - 1, len(layout.ACTUAL_COLUMNS))).rows.autofit()
     finally:
         live.status(None)
     findings = dedupe([*uw.findings, *us.findings])  # what ``xlsxtools score`` reports
