@@ -180,6 +180,13 @@ def test_report_renders_to_pdf_and_reads_back(made):
         page = next(p for p in pages if f"{name}绩效自评报告" in p.replace("\n", "").replace(" ", ""))
         flat_page = page.replace("\n", "").replace(" ", "")
         assert "评价结论：" in flat_page and "存在问题：" in flat_page and "改进措施：" in flat_page
+        # each unit's facts table holds its own values (tables after the first are copies, refilled)
+        assert f"单位{name}" in flat_page
+    flat_pages = {name: next(p for p in pages if f"{name}绩效自评报告" in p.replace("\n", "").replace(" ", ""))
+                  .replace("\n", "").replace(" ", "") for name in ("芷江侗族自治县政务服务中心", "芷江侗族自治县大树岭乡人民政府")}
+    assert "排名1/2" in flat_pages["芷江侗族自治县政务服务中心"] and "99.50" in flat_pages["芷江侗族自治县政务服务中心"]
+    assert "不参与排名" in flat_pages["芷江侗族自治县大树岭乡人民政府"]
+    assert "87.84（自评不完整）" in flat_pages["芷江侗族自治县大树岭乡人民政府"]
 
 
 def test_report_from_a_folder_and_from_a_wrong_file(made):

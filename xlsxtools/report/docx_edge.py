@@ -133,7 +133,7 @@ def _table(doc: Any, t: Table) -> None:
     from docx.shared import Cm, Pt
 
     table = doc.add_table(rows=1, cols=len(t.header))
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = "TableGrid"  # the style id directly: a lookup by name scans styles.xml each time
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = t.widths or [1.0] * len(t.header)
     scale = TEXT_WIDTH_CM / sum(widths)
@@ -177,7 +177,7 @@ def write_docx(report: Report, out: str | Path) -> Path:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     out = Path(out)
     doc = docx.Document()
@@ -206,20 +206,63 @@ def write_docx(report: Report, out: str | Path) -> Path:
     if report.units:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_heading("附件：各单位绩效自评报告（初稿）", level=1)
-        for i, u in enumerate(report.units):
-            if i:
-                doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            doc.add_heading(f"{u.unit}绩效自评报告", level=2)
-            _table(doc, u.facts)
-            for label, text in (("评价结论", u.conclusion), ("存在问题", u.problems), ("改进措施", u.measures)):
-                p = doc.add_paragraph()
-                run = p.add_run(f"{label}：")
-                run.bold = True
-                p.add_run(text)
-                p.paragraph_format.space_after = Pt(6)
+        _unit_drafts(doc, report)
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
     return out
+
+
+def _unit_drafts(doc: Any, report: Report) -> None:
+    """One page per unit: heading, facts table, 评价结论 / 存在问题 / 改进措施.
+
+    Written straight into the body before its section properties, and every facts table after the
+    first is a copy of the first with its texts replaced: python-docx's own ``add_paragraph`` and
+    ``add_table`` look up styles and scan the body on every call, which makes hundreds of units slow.
+    """
+    import copy
+
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    body = doc.element.body
+    end = body.sectPr
+
+    def para(style_id: str | None = None) -> Any:
+        p = OxmlElement("w:p")
+        end.addprevious(p)
+        if style_id:
+            p.get_or_add_pPr().style = style_id
+        return Paragraph(p, doc._body)
+
+    proto: Any = None
+    for i, u in enumerate(report.units):
+        if i:
+            para().add_run().add_break(WD_BREAK.PAGE)
+        para("Heading2").add_run(f"{u.unit}绩效自评报告")
+        if proto is None:
+            _table(doc, u.facts)
+            proto = doc.tables[-1]._tbl
+        else:
+            tbl = copy.deepcopy(proto)
+            end.addprevious(tbl)
+            for tr, row in zip(tbl.findall(qn("w:tr"))[1:], u.facts.rows, strict=False):
+                for tc, value in zip(tr.findall(qn("w:tc")), row, strict=False):
+                    texts = list(tc.iter(qn("w:t")))
+                    if texts:
+                        texts[0].text = value
+                        for extra in texts[1:]:
+                            extra.text = ""
+                    elif value:  # an empty cell in the first table: give this one a run
+                        Paragraph(tc.find(qn("w:p")), doc._body).add_run(value).font.size = Pt(9)
+            para()
+        for label, text in (("评价结论", u.conclusion), ("存在问题", u.problems), ("改进措施", u.measures)):
+            p = para()
+            p.add_run(f"{label}：").bold = True
+            p.add_run(text)
+            p.paragraph_format.space_after = Pt(6)
 
 
 def _page_number(paragraph: Any) -> None:
