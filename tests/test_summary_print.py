@@ -138,3 +138,16 @@ def test_detail_dates_print_as_iso(rendered):
     _, pages = rendered
     detail = "\n".join(p for p in pages if f"{layout.CONS_TITLE}：{layout.CONS_DETAIL_SHEET}" in p)
     assert "2027-01-08" in detail and "1/8/2027" not in detail and "01/08/2027" not in detail
+
+
+def test_summary_text_columns_wrap_and_rows_fit(rendered):
+    import openpyxl
+
+    out, _ = rendered
+    ws = openpyxl.load_workbook(out)[layout.CONS_SUMMARY_SHEET]
+    header = [c.value for c in ws[layout.CONS_HEADER_ROW]]
+    row = layout.CONS_HEADER_ROW + 1
+    for title in ("单位名称", "文件", "说明"):  # a long path or note wraps instead of running into the next column
+        assert ws.cell(row, header.index(title) + 1).alignment.wrap_text, title
+    # the two-line headers (e.g. 全年预算数（万元） in a 12-wide column) get a two-line row
+    assert ws.row_dimensions[layout.CONS_HEADER_ROW].height >= 2 * 13.5

@@ -145,14 +145,17 @@ class _Sheet:
 
     def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
                  number_formats: dict[str, str] | None = None, *, landscape: bool = True,
-                 groups: Iterable[int] = ()) -> None:
+                 groups: Iterable[int] = (), wrap: Iterable[str] = ()) -> None:
         self.ws = wb.add_worksheet(name)
         self.fmt = fmt
         self.columns = columns
         self.keys = [c.key for c in columns]
         nf = number_formats or {}
-        self.col_fmt = [fmt["wrap"] if c.wrap else fmt.get(nf.get(c.key, ""), None) or fmt["text"] for c in columns]
-        self.wrap_cols = [i for i, c in enumerate(columns) if c.wrap]
+        wrap_keys = set(wrap)
+        wraps = [c.wrap or c.key in wrap_keys for c in columns]
+        self.col_fmt = [fmt["wrap"] if w else fmt.get(nf.get(c.key, ""), None) or fmt["text"]
+                        for c, w in zip(columns, wraps, strict=True)]
+        self.wrap_cols = [i for i, w in enumerate(wraps) if w]
         for i, c in enumerate(columns):
             self.ws.set_column(i, i, c.width)
         self.ws.write_string(0, 0, title, fmt["title"])
@@ -336,7 +339,7 @@ def _summary_groups(keys: list[str]) -> list[int]:
 def _summary_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
     cols = layout.CONS_SUMMARY_COLUMNS
     return _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, cols, _summary_formats(),
-                  groups=_summary_groups([c.key for c in cols]))
+                  groups=_summary_groups([c.key for c in cols]), wrap=("file", "tamper"))  # a path never runs on
 
 
 def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation) -> None:
