@@ -70,6 +70,8 @@ def test_history_has_every_period(made):
 
     with pytest.raises(UserError, match="历史库不保存问题清单"):
         frames.findings(made / "历史.sqlite")
+    with pytest.raises(UserError, match="不是 xlsxtools 的历史库"):
+        frames.history(made / "汇总-2026-06.xlsx")
 
 
 def test_button_paths_import_no_pandas_even_when_installed(made, tmp_path):

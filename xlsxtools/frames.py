@@ -80,8 +80,12 @@ def _query(db: Path, sql: str) -> pd.DataFrame:
     pd = _pandas()
     if not db.is_file():
         raise UserError("历史库不存在", file=str(db))
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
-        return pd.read_sql_query(sql, con)
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            return pd.read_sql_query(sql, con)
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        raise UserError(f"不是 xlsxtools 的历史库（consolidate --history 生成的 SQLite 文件）：{exc}",
+                        file=str(db)) from exc
 
 
 def units(source: str | os.PathLike[str], *, chinese: bool = False, config: Any = None) -> pd.DataFrame:
