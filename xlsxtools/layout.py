@@ -447,5 +447,5 @@ CONS_FINDINGS_COLUMNS: tuple[Column, ...] = (
     Column("cell", "单元格", 8, input=False),
     Column("code", "代码", 7, input=False),
     Column("severity", "级别", 6, input=False),
-    Column("message", "问题说明", 80, input=False),
+    Column("message", "问题说明", 110, input=False),  # its rows cannot wrap (spliced): as wide as a printed page allows
 )
