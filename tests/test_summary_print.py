@@ -94,6 +94,22 @@ def pdf_text(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+def page_ink(pdf: Path, out_dir: Path) -> list[float]:
+    """Share of dark pixels on each page of ``pdf`` (pdftoppm, greyscale, 20 dpi)."""
+    if shutil.which("pdftoppm") is None:
+        libreoffice.require_tool("pdftoppm (poppler-utils)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-gray", "-r", "20", str(pdf), str(out_dir / "p")], check=True, timeout=120)
+    shares = []
+    for f in sorted(out_dir.glob("p-*.pgm")):
+        data = f.read_bytes()
+        # P5 header: magic, width, height, maxval, then one byte per pixel
+        head = data.split(maxsplit=4)
+        pixels = head[4][-int(head[1]) * int(head[2]):]
+        shares.append(sum(1 for b in pixels if b < 128) / len(pixels))
+    return shares
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     from xlsxtools.consolidate.runner import consolidate
@@ -108,11 +124,12 @@ def rendered(tmp_path_factory):
     out = d / "汇总.xlsx"
     consolidate([d / "units"], out, roster=roster, jobs=1, config=Config())
     pdf = libreoffice.convert(out, "pdf", d / "pdf")
-    return out, pdf_text(pdf)
+    return out, pdf_text(pdf), page_ink(pdf, d / "png")
 
 
 def test_every_sheet_prints_and_the_overview_comes_first(rendered):
-    _, pages = rendered
+    _, pages, ink = rendered
+    assert len(ink) == len(pages) and min(ink) > 0.004  # no blank page (图表 used to print after one)
     first = pages[0]
     assert layout.CONS_TITLE in first
     # rank, unit, total, grade, budget execution, state, one line per unit (by hand from the samples)
@@ -135,7 +152,7 @@ def test_every_sheet_prints_and_the_overview_comes_first(rendered):
 
 
 def test_detail_dates_print_as_iso(rendered):
-    _, pages = rendered
+    _, pages, _ = rendered
     detail = "\n".join(p for p in pages if f"{layout.CONS_TITLE}：{layout.CONS_DETAIL_SHEET}" in p)
     assert "2027-01-08" in detail and "1/8/2027" not in detail and "01/08/2027" not in detail
 
@@ -143,7 +160,7 @@ def test_detail_dates_print_as_iso(rendered):
 def test_summary_text_columns_wrap_and_rows_fit(rendered):
     import openpyxl
 
-    out, _ = rendered
+    out, _, _ = rendered
     ws = openpyxl.load_workbook(out)[layout.CONS_SUMMARY_SHEET]
     header = [c.value for c in ws[layout.CONS_HEADER_ROW]]
     state = header.index("状态") + 1
