@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="xlsxtools", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("已取消 (aborted)", err=True)
+        click.echo("已取消。", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -98,20 +98,20 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         if _wants_debug(argv):
             traceback.print_exc()
-        click.echo(f"错误 (error): {exc}", err=True)
+        click.echo(f"错误：{exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except OSError as exc:  # a path the user gave that cannot be used: their's to fix, not a bug
+    except OSError as exc:  # a path the user gave that cannot be used: theirs to fix, not a bug
         if _wants_debug(argv):
             traceback.print_exc()
-        click.echo(f"错误 (error): {_os_error_text(exc)}", err=True)
+        click.echo(f"错误：{_os_error_text(exc)}", err=True)
         sys.exit(2)
     except Exception as exc:  # a bug, not a user error
         if _wants_debug(argv):
             raise
-        click.echo(f"内部错误 (internal error): {type(exc).__name__}: {exc}\n"
-                   "请加 --debug 重新运行以查看详细信息 (re-run with --debug for the traceback).", err=True)
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}\n"
+                   "请加 --debug 重新运行以查看详细信息，并把输出发给负责维护的同事。", err=True)
         sys.exit(3)
     sys.exit(rv if isinstance(rv, int) else 0)
 
