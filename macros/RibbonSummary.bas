@@ -25,6 +25,11 @@ Public Sub OnOpenFindings(control As IRibbonControl)
     RunPython "import xlsxtools.excel as x; x.open_findings()"
 End Sub
 
+' Button "report": writes the analysis report (.docx) of the last consolidation.
+Public Sub OnReport(control As IRibbonControl)
+    RunPython "import xlsxtools.excel as x; x.report()"
+End Sub
+
 ' Button "help".
 Public Sub OnHelpSummary(control As IRibbonControl)
     RunPython "import xlsxtools.excel as x; x.show_help()"

@@ -165,3 +165,10 @@ def run_uno(script: str, args: Any = None, timeout: float = 240) -> Any:
         if line.startswith(RESULT_MARK):
             return json.loads(line[len(RESULT_MARK):])
     raise AssertionError(f"UNO script failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def require_tool(what: str) -> None:
+    """Skip (or, with XLSXTOOLS_REQUIRE_LIBREOFFICE=1, fail) when a rendering tool is missing."""
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{what} is required ({REQUIRE_ENV}=1) but not installed")
+    pytest.skip(f"{what} not installed")

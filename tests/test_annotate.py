@@ -95,14 +95,19 @@ def test_annotate_then_fix_then_recheck_shows_a_clean_sheet(unit_workbook: Path,
     # independent reader: the report sheet lists every finding
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(layout.REPORT_SHEET).to_python()
     body = [r[:5] for r in rows[layout.REPORT_FIRST_ROW - 1:] if r[0]]
-    assert body == [["警告", "V005", SHEET, "D8", findings[0].message], ["错误", "H001", SHEET, "B12", findings[1].message]]
+    # errors first, though the warning's place comes first (D8 before B12 in place order)
+    assert body == [["错误", "H001", SHEET, "B12", findings[1].message], ["警告", "V005", SHEET, "D8", findings[0].message]]
     assert "1 个错误、1 个警告" in rows[1][0]
     # openpyxl: fills, notes, links; validation, protection and values kept
     wb = openpyxl.load_workbook(out)
     ws = wb[SHEET]
     assert ws["B12"].fill.fgColor.rgb[-6:] == "FFC7CE" and ws["D8"].fill.fgColor.rgb[-6:] == "FFEB9C"
     assert "H001" in ws["B12"].comment.text and ws["B12"].comment.text.startswith(NOTE_PREFIX)
-    assert wb[layout.REPORT_SHEET]["D5"].hyperlink.location == f"'{SHEET}'!B12"
+    assert wb[layout.REPORT_SHEET]["D4"].hyperlink.location == f"'{SHEET}'!B12"
+    assert wb[layout.REPORT_SHEET]["D5"].hyperlink.location == f"'{SHEET}'!D8"
+    # messages wrap, and a row is as tall as its message needs (H001's runs to three lines at width 80)
+    assert all(wb[layout.REPORT_SHEET][f"E{r}"].alignment.wrap_text for r in (4, 5))
+    assert wb[layout.REPORT_SHEET].row_dimensions[4].height >= 2 * 13.5
     assert ws.protection.sheet and wb.security.lockStructure
     assert len(ws.data_validations.dataValidation) == len(before[SHEET].data_validations.dataValidation) > 0
     for ref in ("A7", "B12", "D8", "E9", "H12"):

@@ -91,6 +91,8 @@ CASES = [
     ("V004", edit(0, unit="反映部门办理文件的数量"), "F7", edit(0, unit="万件")),
     ("V005", edit(1, type="="), "D8", edit(2, type="=")),  # "=" on a % row is fine
     ("V006", edit(2, level2="数量指标"), "B9", edit(0, level2="数量指标")),
+    ("V020", edit(1, level2="质量指标"), "B8", edit(2, level2="质量指标", unit="%")),  # a % under 质量 is right
+    ("V020", edit(0, level2="质量指标", unit="万次"), "B7", edit(0, level2="数量指标", unit="万次")),
     ("V007", edit(2, target="105"), "E9", edit(4, target="105")),
     ("V008", edit(0, type="篇"), "D7", edit(0, type="≥")),
     ("V008", edit(0, type=""), "D7", edit(0, type="定性", target="办理及时", unit="",

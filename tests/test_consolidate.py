@@ -169,6 +169,7 @@ def test_summary_rows_scores_by_hand(summary):
     assert zw["总分"] == pytest.approx(99.5) and zw["等级"] == "优"
     assert zw["状态"] == "正常" and zw["自评完整"] == "是"
     assert zw["文件"].endswith("zhengwu_2026.xlsx")
+    assert zw["模板版本"] == int(layout.LAYOUT_VERSION)  # a number, not text with Excel's green mark
     # Sorted by rank; ranked units have strictly consistent ranks.
     ranked = [r for r in rows if isinstance(r["排名"], float)]
     assert ranked and ranked[0]["排名"] == 1
@@ -181,7 +182,16 @@ def test_summary_rows_scores_by_hand(summary):
     assert "加密" in bad["加密.xlsx"]["说明"]
     # Totals row at the end.
     assert rows[-1]["单位名称"].startswith("合计")
-    assert rows[-1]["全年预算数（万元）"] == pytest.approx(1350.75 + 588.12 + 419.72)
+    # Every average and sum of the 合计 row is over the units with a complete self-evaluation
+    # (政府办 92.27, 政务服务中心 99.50; 大树岭 is incomplete); (99.50 + 92.27) / 2 = 95.885 → 95.89 half-up.
+    total = rows[-1]
+    assert "2 个自评完整的单位" in total["单位名称"]
+    assert total["全年预算数（万元）"] == pytest.approx(1350.75 + 419.72)
+    assert total["总分"] == pytest.approx(95.89)
+    assert total["错误数"] == sum(r["错误数"] for r in rows[:-1])  # counts: every workbook
+    # 状态 names what is wrong.
+    assert units["芷江侗族自治县大树岭乡人民政府"]["状态"] == "不完整、有错误"
+    assert units["芷江侗族自治县人民政府办公室"]["状态"] == "有错误"
 
 
 def test_detail_rows_and_equals_sign_as_text(summary):
@@ -190,10 +200,12 @@ def test_detail_rows_and_equals_sign_as_text(summary):
     zw = [r for r in rows if r["单位名称"] == "芷江侗族自治县政务服务中心"]
     assert len(zw) == 12  # zhengwu_2026.txt has 12 indicators
     rate = next(r for r in zw if r["三级指标"] == "政府网站公开信息发布率")
-    assert rate["指标值类型"] == "=" and rate["指标值"] == "100" and rate["计量单位"] == "%"
+    assert rate["指标值类型"] == "=" and rate["指标值"] == 100 and rate["计量单位"] == "%"  # a number, not text
+    qual = next(r for r in zw if r["指标值类型"] == "定性")
+    assert isinstance(qual["指标值"], str)
     assert rate["实际完成值"] == 100 and rate["得分"] == 2 and rate["计分规则类型"] == "按完成比例"
     late = next(r for r in zw if r["三级指标"] == "工作完成时间")
-    assert late["实际完成值"] == date(2027, 1, 8) and late["得分"] == 10
+    assert late["实际完成值"] == "2027-01-08" and late["得分"] == 10  # yyyy-mm-dd in every locale
     assert "年终结算" in late["偏差原因分析及改进措施"]
     # "=" is stored as a string cell, never a formula: no <f> element anywhere in the sheets.
     with zipfile.ZipFile(out) as z:

@@ -140,7 +140,10 @@ def test_findings_order_own_then_consolidation(tmp_path, monkeypatch):
     assert codes[-1] == "C002"  # 财政局 on the roster has no workbook: not tied to one workbook, last
 
 
-def test_summary_sheets_print_on_a4_landscape_one_page_wide(folder, tmp_path):
+def test_summary_sheets_print_on_a4_with_titles_and_a_legible_scale(folder, tmp_path):
+    """Every sheet has a page setup: A4; 总览 portrait one page wide; the wide table sheets landscape,
+    header rows and the unit column repeated, never shrunk below 80% (column breaks instead);
+    图表 on one page."""
     import re
     import zipfile
 
@@ -150,13 +153,35 @@ def test_summary_sheets_print_on_a4_landscape_one_page_wide(folder, tmp_path):
     runner.consolidate([folder], out, jobs=1, config=Config())
     with zipfile.ZipFile(out) as z:
         wb = z.read("xl/workbook.xml").decode()
-        sheets = [n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)]
-        setups = [z.read(n).decode() for n in sheets]
-    first = setups[0]  # 汇总
-    page = re.search(r"<pageSetup [^>]*/>", first).group(0)
-    assert 'orientation="landscape"' in page and 'paperSize="9"' in page and 'fitToHeight="0"' in page
-    assert '<pageSetUpPr fitToPage="1"/>' in first  # one page wide (fitToWidth defaults to 1)
-    assert re.search(r'name="_xlnm.Print_Titles" localSheetId="0">[^<]*\$2:\$2<', wb)  # header repeats
+        names = re.findall(r'<sheet name="([^"]+)"', wb)
+        xml = {name: z.read(f"xl/worksheets/sheet{i}.xml").decode() for i, name in enumerate(names, start=1)}
+    assert names[0] == layout.CONS_OVERVIEW_SHEET and names[1] == layout.CONS_SUMMARY_SHEET
+
+    def setup(name: str) -> str:
+        return re.search(r"<pageSetup [^>]*/>", xml[name]).group(0)
+
+    for name in names:
+        if name == layout.LISTS_SHEET:
+            continue
+        assert 'paperSize="9"' in setup(name), name
+        assert "<headerFooter" in xml[name] and "第 &amp;P 页" in xml[name], name
+    assert 'orientation="portrait"' in setup(layout.CONS_OVERVIEW_SHEET)
+    assert 'fitToHeight="0"' in setup(layout.CONS_OVERVIEW_SHEET)  # one page wide (fitToWidth 1)
+    for name in (layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET):
+        page = setup(name)
+        assert 'orientation="landscape"' in page and 'scale="80"' in page, name
+        assert "fitToPage" not in xml[name], name
+        assert "<colBreaks" in xml[name], name
+        i = names.index(name)
+        assert re.search(rf'name="_xlnm.Print_Titles" localSheetId="{i}">[^<]*\$A:\$A,[^<]*\$1:\$2<', wb), name
+    # long messages running past 问题说明 print no extra pages: the print area ends at the last column
+    i = names.index(layout.CONS_FINDINGS_SHEET)
+    assert re.search(rf'name="_xlnm.Print_Area" localSheetId="{i}">[^<]*\$A\$1:\$G\$', wb)
+    # 汇总 breaks before the level-1 scores, the budget or the total: the first break is at G (column 7).
+    assert re.search(r'<colBreaks[^>]*><brk id="6"', xml[layout.CONS_SUMMARY_SHEET])
+    charts = setup(layout.CONS_CHARTS_SHEET)
+    assert 'orientation="landscape"' in charts and 'fitToHeight="1"' not in charts  # 1×1 is the default
+    assert '<pageSetUpPr fitToPage="1"/>' in xml[layout.CONS_CHARTS_SHEET]
 
 
 def test_rows_past_the_sheet_end_are_counted_and_reported(folder, tmp_path, monkeypatch):

@@ -41,6 +41,15 @@ def test_demo_runs_the_whole_job(tmp_path: Path):
     missing = book.get_sheet_by_name(layout.CONS_MISSING_SHEET).to_python()
     assert any(r[1] == "芷江侗族自治县示例局" for r in missing)
 
+    # the analysis report: a Word document naming the units, with a draft per unit
+    import docx
+
+    doc = docx.Document(str(out / "分析报告.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "部门整体支出绩效自评汇总分析" in text and "4. 分析报告" in run.stdout
+    assert text.count("评价结论：") == 3  # one draft per readable unit
+    assert "芷江侗族自治县示例局" in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
     # the annotated copy of 政府办 marks the level-2 error (经济效益指标 under 产出指标)
     checked = python_calamine.CalamineWorkbook.from_path(str(out / "checked" / "zhengfuban_2026.xlsm"))
     report = checked.get_sheet_by_name(layout.REPORT_SHEET).to_python()

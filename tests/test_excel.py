@@ -250,7 +250,9 @@ def test_compute_scores_writes_scores_totals_and_grade(monkeypatch, unit_file):
 def test_compute_scores_without_actuals_grades_nothing(monkeypatch, unit_file):
     book = press(monkeypatch, payload_from_file(unit_file), "compute_scores")
     cells = written(book, A)
-    assert cells[f"{layout.BUDGET_COL['total']}{layout.BUDGET_VALUE_ROW}"] is None
+    assert actions(book, "setAutofit")  # the grid's rows fitted to their text
+    # no total: the total cell says why (12 indicators without an actual, no budget figures)
+    assert cells[f"{layout.BUDGET_COL['total']}{layout.BUDGET_VALUE_ROW}"] == "12项及预算未计分"
     assert cells[f"{layout.BUDGET_COL['grade']}{layout.BUDGET_VALUE_ROW}"] is None
     assert all(cells[f"{layout.ACTUAL_COL['score']}{layout.ACTUAL_FIRST_ROW + i}"] is None for i in range(len(ZHENGWU)))
     assert "总分和等级暂不评定" in alerts(book)[-1]
@@ -439,7 +441,7 @@ def test_help_describes_the_buttons_of_each_workbook(monkeypatch, unit_file, tmp
         assert f"· {label}：" in unit
     summary_file = write_summary_template(tmp_path / layout.SUMMARY_TEMPLATE_FILE)
     summary = alerts(press(monkeypatch, payload_from_file(summary_file), "show_help"))[-1]
-    for label in ("选择文件夹", "汇总", "打开问题清单"):
+    for label in ("选择文件夹", "汇总", "打开问题清单", "分析报告"):
         assert f"· {label}：" in summary
     assert "日志" in unit and "日志" in summary
 
@@ -486,6 +488,21 @@ def test_consolidate_writes_the_summary_next_to_the_units(monkeypatch, tmp_path,
 
     found = press(monkeypatch, summary_payload(tmp_path, str(units_folder)), "open_findings")
     assert alerts(found) == [f"汇总结果文件：{out}\n请在 Excel 中打开它，查看“{layout.CONS_FINDINGS_SHEET}”表。"]
+
+
+def test_report_button_writes_the_analysis_beside_the_summary(monkeypatch, tmp_path, units_folder):
+    import docx
+
+    early = press(monkeypatch, summary_payload(tmp_path, str(units_folder), "报告测试.xlsx"), "report")
+    assert "还没有汇总结果文件" in actions(early, "alert")[-1]["args"][0]
+    press(monkeypatch, summary_payload(tmp_path, str(units_folder), "报告测试.xlsx"), "consolidate")
+    book = press(monkeypatch, summary_payload(tmp_path, str(units_folder), "报告测试.xlsx"), "report")
+    out = units_folder / "报告测试-分析报告.docx"
+    assert out.is_file()
+    text = alerts(book)[-1]
+    assert text.startswith(f"已生成分析报告：{out}") and "单位 2 个" in text
+    body = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "芷江侗族自治县政务服务中心绩效自评报告" in body and "芷江侗族自治县大树岭乡人民政府绩效自评报告" in body
 
 
 def test_consolidate_without_a_folder_asks_for_one(monkeypatch, tmp_path):
@@ -545,3 +562,26 @@ def test_click_path_imports_no_pandas(tmp_path, unit_file, button):
 
 def test_split_ref():
     assert split_ref("H12") == (12, 8) and split_ref("$AA$3") == (3, 27)
+
+
+@pytest.mark.parametrize("button", ["consolidate", "report"])
+def test_summary_click_paths_import_no_pandas(tmp_path, units_folder, button):
+    """The summary buttons too (consolidation, the report): only xlwings looks for
+    pandas (installed in the test environment for xlsxtools.frames)."""
+    import shutil
+
+    folder = tmp_path / "units"
+    shutil.copytree(units_folder, folder, ignore=shutil.ignore_patterns("*.xlsx", "*.docx"))
+    env = {**__import__("os").environ, "XLSXTOOLS_LOG_DIR": str(tmp_path / "logs")}
+    results = {}
+    for b in ("consolidate", button):  # the report needs a summary first
+        payload = tmp_path / f"{b}.json"
+        payload.write_text(json.dumps(summary_payload(tmp_path, str(folder)), ensure_ascii=False), encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", SPY, str(payload), b], capture_output=True, text=True, env=env,
+                             check=True)
+        results[b] = json.loads(out.stdout.strip().splitlines()[-1])
+    result = results[button]
+    assert "alert" in result["actions"] and not result["pandas"]
+    assert result["importers"] and all("xlwings" in f and "xlsxtools" not in f for f in result["importers"])
+    if button == "report":
+        assert list(folder.glob("*-分析报告.docx"))

@@ -124,9 +124,9 @@ def test_atomic_path_keeps_old_file_on_failure(tmp_path):
 
 def test_cli_help_lists_commands_and_rejects_unknown():
     out = subprocess.run([sys.executable, "-m", "xlsxtools", "--help"], capture_output=True, text=True)
-    assert out.returncode == 0 and "Usage" in out.stdout
+    assert out.returncode == 0 and "用法：" in out.stdout and "consolidate" in out.stdout
     bad = subprocess.run([sys.executable, "-m", "xlsxtools", "no-such-command"], capture_output=True, text=True)
-    assert bad.returncode != 0 and "No such command" in bad.stderr
+    assert bad.returncode != 0 and "没有命令 'no-such-command'" in bad.stderr
 
 
 def test_atomic_output_gets_normal_permissions(tmp_path):

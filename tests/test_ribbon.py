@@ -23,9 +23,11 @@ LAYOUT = {
     "unit": ("绩效工具", [("填报", ["添加下拉", "导入"]),
                        ("检查与评分", ["检查", "计算得分", "监控检查", "清除标记"]),
                        ("帮助", ["帮助"])]),
-    "summary": ("绩效汇总", [("汇总", ["汇总", "选择文件夹", "打开问题清单"]),
+    "summary": ("绩效汇总", [("汇总", ["汇总", "选择文件夹", "打开问题清单", "分析报告"]),
                          ("帮助", ["帮助"])]),
 }
+#: Excel's own control list (published by Microsoft; see the file's header): every imageMso must be in it.
+EXCEL_CONTROL_IDS = Path(__file__).parent / "data" / "excel_control_ids.txt"
 CALLBACK = re.compile(r"^(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)\s*$", re.M)
 
 
@@ -146,3 +148,13 @@ def test_relink_never_swaps_an_existing_ribbon(tmp_path: Path) -> None:
     package_xlsm(plain_workbook(tmp_path / "plain.xlsx"), out, "summary")
     assert relink_ribbon(out, kind="unit") is False
     assert ribbon_of(out) == ribbon_xml("summary")
+
+
+@pytest.mark.parametrize("kind", ["unit", "summary"])
+def test_every_image_is_one_of_excels_own_control_ids(kind: str) -> None:
+    known = {line.strip() for line in EXCEL_CONTROL_IDS.read_text("utf-8").splitlines()
+             if line.strip() and not line.startswith("#")}
+    assert {"FileOpen", "AutoSum", "Help"} <= known and "FolderOpen" not in known  # the list is the real one
+    root = ET.fromstring(ribbon_xml(kind))
+    images = {b.get("id"): b.get("imageMso") for b in root.iter(q("button"))}
+    assert {i: m for i, m in images.items() if m not in known} == {}

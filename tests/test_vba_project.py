@@ -248,3 +248,22 @@ def test_large_and_small_projects_open_with_olefile() -> None:
     for modules in ([small], [small, big]):
         read = olevba_modules(build_vba_project(modules))
         assert {k: v.encode("cp1252") for k, v in read.items()} == {m.name: m.source for m in modules}
+
+
+def test_unused_mini_fat_entries_are_free(project: tuple[str, list[Module], bytes]) -> None:
+    # MS-CFB 2.1/2.3: entries of the mini FAT that no mini sector uses are FREESECT (0xFFFFFFFF).
+    _, _, data = project
+    first, count = struct.unpack_from("<II", data, 0x3C)
+    sector_shift = struct.unpack_from("<H", data, 0x1E)[0]
+    size = 1 << sector_shift
+    fat = struct.unpack_from(f"<{size // 4}I", data, size * (1 + struct.unpack_from("<I", data, 0x4C)[0]))
+    entries: list[int] = []
+    sid = first
+    for _ in range(count):
+        entries += struct.unpack_from(f"<{size // 4}I", data, size * (1 + sid))
+        sid = fat[sid]
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    used = -(-ole.root.size // 64)
+    assert 0 < used < len(entries)
+    assert all(e != 0xFFFFFFFF for e in entries[:used])
+    assert set(entries[used:]) == {0xFFFFFFFF}

@@ -25,6 +25,7 @@ UNIT_CALLS = {
 }
 SUMMARY_CALLS = {
     "OnConsolidate": "consolidate",
+    "OnReport": "report",
     "OnOpenFindings": "open_findings",
     "OnHelpSummary": "show_help",
 }

@@ -95,10 +95,15 @@ def is_our_note(text: str | None) -> bool:
     return bool(text) and text.startswith(NOTE_PREFIX)
 
 
+#: 检查结果 lists errors first, then warnings, then information (by place within each).
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def report_rows(findings: Iterable[Finding]) -> list[ReportRow]:
-    """Rows of the 检查结果 sheet, in the order given (run_checks sorts by place)."""
+    """Rows of the 检查结果 sheet: by severity (errors first), each severity in the order given
+    (run_checks sorts by place)."""
     rows = []
-    for f in findings:
+    for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
         cell = f.cell or (f"第 {f.row} 行" if f.row and not f.sheet else "")
         link = f"'{f.sheet}'!{f.cell}" if f.sheet and f.cell else None
         rows.append(ReportRow(f.severity.label, f.code, f.sheet or "", cell, f.message, link))

@@ -80,10 +80,16 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     so a crash never leaves half an output behind (and a kill is cleaned up by the next run).
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.", suffix=target.suffix + ".tmp",
-                               dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.", suffix=target.suffix + ".tmp",
+                                   dir=target.parent)
+    except OSError as exc:  # a file where a folder should be, no permission …: the user's to fix
+        from xlsxtools.errors import UserError
+
+        raise UserError(f"无法写入输出文件：{_why_not(target.parent, exc)}", file=str(target),
+                        hint="请检查 -o 给出的路径") from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -118,6 +124,13 @@ def private_tmpdir() -> Iterator[Path]:
     finally:
         tempfile.tempdir = old
         shutil.rmtree(path, ignore_errors=True)
+def _why_not(folder: Path, exc: OSError) -> str:
+    for p in (folder, *folder.parents):
+        if p.exists() and not p.is_dir():
+            return f"{p} 是一个文件，不是文件夹"
+    if isinstance(exc, PermissionError):
+        return f"没有在 {folder} 中写文件的权限"
+    return f"无法在 {folder} 中创建文件（{exc.strerror or exc}）"
 
 
 def _umask() -> int:

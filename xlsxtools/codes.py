@@ -70,6 +70,7 @@ _CODES: tuple[Code, ...] = (
     Code("V011", E, "数值超出可计算范围", "A number that is NaN, infinite, 10^15 or more, or has more than 40 digits: read as text, never computed with."),
     Code("V012", E, "日期或时间超出范围", "A date outside Excel's range (1900-01-01 to 9999-12-31) or a bare time where a date or number is expected: read as text."),
     Code("V013", W_, "含有工作簿不能保存的字符", "Control characters, U+FFFE/U+FFFF or lone surrogates in a cell: replaced by U+FFFD so every output stays a valid workbook."),
+    Code("V020", W_, "计数指标放在质量指标下", "A count (个, 次, 万次 …) filed under 质量指标; counts belong under 数量指标."),
     # --- R: rules (评（扣）分标准)
     Code("R001", E, "缺少评（扣）分标准", "The rule text is empty."),
     Code("R002", E, "评（扣）分标准无法识别", "The rule text matches none of the known rule shapes."),

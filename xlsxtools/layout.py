@@ -399,6 +399,8 @@ SUMMARY_HELP_FIRST_ROW = 6
 # --------------------------------------------------------------------------------------------
 
 CONS_SUMMARY_SHEET = "汇总"
+#: The leader-facing first sheet of the summary (rank, unit, total, grade, budget execution, state).
+CONS_OVERVIEW_SHEET = "总览"
 CONS_DETAIL_SHEET = "指标明细"
 CONS_FINDINGS_SHEET = "问题清单"
 CONS_MISSING_SHEET = "未提交"
@@ -457,7 +459,7 @@ CONS_FINDINGS_COLUMNS: tuple[Column, ...] = (
     Column("cell", "单元格", 8, input=False),
     Column("code", "代码", 7, input=False),
     Column("severity", "级别", 6, input=False),
-    Column("message", "问题说明", 80, input=False),
+    Column("message", "问题说明", 110, input=False),  # its rows cannot wrap (spliced): as wide as a printed page allows
 )
 
 

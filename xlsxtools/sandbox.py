@@ -316,7 +316,7 @@ def run_cli_guarded(run: Callable[[], None], limits: Limits, files: int) -> None
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except MemoryError:
             with contextlib.suppress(Exception):
-                sys.stderr.write(f"错误 (error): {memory_reason(limits)}\n")
+                sys.stderr.write(f"错误：{memory_reason(limits)}\n")
             code = 2
         except BaseException:
             code = 3
@@ -365,5 +365,5 @@ def run_cli_guarded(run: Callable[[], None], limits: Limits, files: int) -> None
     else:
         sys.exit(status if status is not None else 3)
     sys.stdout.flush()
-    print(f"错误 (error): {where}{reason}", file=sys.stderr)
+    print(f"错误：{where}{reason}", file=sys.stderr)
     sys.exit(2)

@@ -128,10 +128,26 @@ def score_edits(uw: UnitWorkbook, us: Any) -> list[CellEdit]:  # us: UnitScore
         "rate": (_num(b.rate), "0.00%"), "budget_weight": (float(b.weight), None),
         "budget_score": (_num(b.score), SCORE_FORMAT), "indicator_weight": (float(us.indicator_weight), None),
         "indicator_score": (float(us.indicator_total), SCORE_FORMAT),
-        "total": (float(us.total) if us.complete else None, SCORE_FORMAT),
+        "total": (float(us.total) if us.complete else incomplete_text(us), SCORE_FORMAT),
         "grade": (us.grade or "", None), "step_mode": (us.step_mode.label, None),
     }
     for field, (value, fmt) in band.items():
         edits.append(CellEdit(sheet, f"{layout.BUDGET_COL[field]}{layout.BUDGET_VALUE_ROW}", value=value,
                               set_value=True, number_format=fmt))
+    # Why there is no total or grade, on the total cell itself: a short text in the cell, the whole
+    # reason in its note (an earlier note is cleared once the total is complete).
+    total_cell = f"{layout.BUDGET_COL['total']}{layout.BUDGET_VALUE_ROW}"
+    edits.append(CellEdit(sheet, total_cell, note="" if us.complete else
+                          f"{us.grade_note}（已计分部分合计 {float(us.total):.2f} 分）。"))
     return edits
+
+
+def incomplete_text(us: Any) -> str:  # us: UnitScore
+    """What the total cell of an incomplete self-evaluation says instead of a number (short enough
+    for the narrow total cell: at most three lines)."""
+    budget = us.budget.score is None
+    if us.missing and budget:
+        return f"{us.missing}项及预算未计分"
+    if us.missing:
+        return f"{us.missing}项未计分"
+    return "预算未计分" if budget else "不完整"

@@ -115,3 +115,15 @@ def rate_under_quantity(table: TargetTable, actuals: Actuals | None, config: Con
         if is_rate(row.ind):
             yield finding("V006", f"{row.label}是比率（%），却放在“数量指标”下：比率指标应放在“质量指标”或“时效指标”下，"
                                   "数量指标填数量（个、次、件 …）。", row.origin, "level2")
+
+
+@register("V020")
+def count_under_quality(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
+    """A count (个, 次, 万次 …) filed under 质量指标; counts belong under 数量指标 (the mirror of V006)."""
+    for row in read_rows(table):
+        if row.shifted or row.level2 != "质量指标" or row.type not in layout.QUANT_TYPES:
+            continue
+        unit = effective_unit(row.ind)
+        if is_count_unit(unit) and not is_rate(row.ind):
+            yield finding("V020", f"{row.label}是计数（计量单位「{unit}」），却放在“质量指标”下：计数指标应放在“数量指标”下，"
+                                  "质量指标填合格率、达标率等比率（%）。", row.origin, "level2")

@@ -14,23 +14,22 @@ from xlsxtools.writeback import actuals_edits
 @click.command(name="actuals")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--from", "src", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV or XLSX with columns 三级指标, 实际完成值 [, 偏差原因分析及改进措施] (or name, actual, reason).")
-@click.option("--budget", default=None, help="全年预算数（万元）.")
-@click.option("--spent", default=None, help="全年执行数（万元）.")
+              help="CSV 或 XLSX 文件，列为 三级指标、实际完成值［、偏差原因分析及改进措施］（或 name、actual、reason）。")
+@click.option("--budget", default=None, help="全年预算数（万元）。")
+@click.option("--spent", default=None, help="全年执行数（万元）。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the filled workbook here (FILE is not changed).")
-@click.option("--in-place", is_flag=True, help="Modify FILE itself (a backup is kept).")
+              help="填好的工作簿写入此文件（FILE 不变）。")
+@click.option("--in-place", is_flag=True, help="直接修改 FILE（保留备份）。")
 def command(file: Path, src: Path, budget: str | None, spent: str | None, out: Path | None, in_place: bool) -> None:
-    """Fill actual values into the 实际完成 sheet of unit workbook FILE from an export.
+    """从其他系统的导出文件把实际完成值填入单位工作簿 FILE 的“实际完成”表。
 
-    Rows are matched by 三级指标 name (exactly, after normalising width, spaces and punctuation).
-    A name that matches no indicator, or more than one, is an error naming it and nothing is
-    written. Numbers are written as numbers, dates (2026-12-20, 2026年12月20日) as dates.
+    按三级指标名称逐行对应（忽略全半角、空格和标点后完全相同）。名称对不上任何指标或对上多个指标时报错并指出名称，
+    不写入任何内容。数字按数字写入，日期（2026-12-20、2026年12月20日）按日期写入。
 
     \b
-    Examples:
-      xlsxtools actuals unit.xlsm --from actuals.csv -o filled.xlsm
-      xlsxtools actuals unit.xlsm --from export.xlsx --budget 419.72 --spent 405.3 --in-place
+    示例：
+      xlsxtools actuals 单位.xlsm --from 实际值.csv -o 已填.xlsm
+      xlsxtools actuals 单位.xlsm --from 导出.xlsx --budget 419.72 --spent 405.3 --in-place
     """
     from xlsxtools.workbook.edit import apply_edits, open_workbook, output_path, save_workbook
     from xlsxtools.workbook.reader import read_unit_workbook

@@ -10,15 +10,14 @@ import click
 @click.command("baseline")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Baseline file to write (JSON).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing summary.")
+              help="要写入的基线文件（JSON）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认：CPU 核数）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条和结束时的小结。")
 def command(folders: tuple[str, ...], output: str, jobs: int | None, quiet: bool) -> None:
-    """Export the approved target tables in FOLDERS (unit workbooks as approved) to a baseline file.
+    """把 FOLDERS 中核定的目标表（核定时的单位工作簿）导出为基线文件。
 
-    The file holds, per unit, a digest of each indicator and its approved values (levels, name,
-    type, target, unit, points, rule text), so `xlsxtools consolidate --baseline FILE` can show
-    exactly what a unit changed after approval.
+    文件中为每个单位保存每个指标的摘要和核定的内容（一级、二级指标、名称、类型、指标值、计量单位、分值、评分标准），
+    这样 `xlsxtools consolidate --baseline 文件` 能准确指出单位在核定后改了什么。
     """
     from xlsxtools import __version__
     from xlsxtools.consolidate.baseline import write_baseline_file

@@ -139,35 +139,34 @@ def print_human(path: Path, findings: list[Finding], out: Any, rich: bool) -> No
 
 @click.command(name="check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON (one object per file, a list for several).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题（每个文件一个对象，多个文件时为列表）。")
 @click.option("--select", "select", multiple=True, metavar="CODES",
-              help="Only these codes or prefixes, comma-separated (e.g. H,V001,R00). Repeatable.")
-@click.option("--ignore", "ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes (e.g. V009,I).")
+              help="只检查这些代码或前缀，逗号分隔（如 H,V001,R00），可重复使用。")
+@click.option("--ignore", "ignore", multiple=True, metavar="CODES", help="跳过这些代码或前缀（如 V009,I）。")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file with the point expectations (default: ./xlsxtools.toml if present).")
+              help="分值要求等配置的 TOML 文件（默认：当前目录的 xlsxtools.toml，如有）。")
 @click.option("--annotate", is_flag=True,
-              help="Show the findings in the workbook: coloured cells, notes and the 检查结果 sheet.")
+              help="在工作簿中标出问题：单元格标色、加批注，并写入“检查结果”表。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="With --annotate: write the annotated copy here.")
-@click.option("--in-place", is_flag=True, help="With --annotate: annotate the file itself (a backup is kept).")
+              help="与 --annotate 一起用：标注后的副本写入此文件。")
+@click.option("--in-place", is_flag=True, help="与 --annotate 一起用：直接标注原文件（保留备份）。")
 def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ignore: tuple[str, ...],
             config_path: Path | None, annotate: bool, out: Path | None, in_place: bool) -> int:
-    """Check target tables and their actuals; list or annotate every problem.
+    """检查目标表和实际完成值，列出或在工作簿中标出每个问题。
 
-    FILE is a unit workbook made from the template (.xlsm/.xlsx: targets, header/footer and, once
-    entered, the actual values), or any table the importer reads (.txt/.md/.docx/.xlsx/.xls), so
-    last year's table can be checked before importing it. Every check and its code is listed in
-    docs/checks.md; --select/--ignore take codes or prefixes like ruff (H, V00, R007).
+    FILE 是按模板填报的单位工作簿（.xlsm/.xlsx：目标、表头表尾，填写后还有实际完成值），也可以是导入功能能读的
+    任何表格（.txt/.md/.docx/.xlsx/.xls），这样去年的旧表在导入前就能检查。每项检查及其代码见 docs/checks.md；
+    --select / --ignore 接受代码或前缀（H、V00、R007）。
 
-    Exit status: 0 no errors, 1 errors found, 2 a file could not be read.
+    退出码：0 没有错误，1 发现错误，2 有文件无法读取。
 
     \b
-    Examples:
-      xlsxtools check unit.xlsm
-      xlsxtools check old_table.txt --ignore I
-      xlsxtools check units/*.xlsm --json --select H,V
-      xlsxtools check unit.xlsm --annotate -o checked.xlsm
-      xlsxtools check unit.xlsm --annotate --in-place
+    示例：
+      xlsxtools check 单位.xlsm
+      xlsxtools check 旧表.txt --ignore I
+      xlsxtools check 单位/*.xlsm --json --select H,V
+      xlsxtools check 单位.xlsm --annotate -o 已检查.xlsm
+      xlsxtools check 单位.xlsm --annotate --in-place
     """
     from xlsxtools.checks import run_checks
     from xlsxtools.config import load_config

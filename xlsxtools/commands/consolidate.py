@@ -10,28 +10,29 @@ import click
 @click.command("consolidate")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Summary workbook to write (.xlsx); replaced only when the new one is complete.")
+              help="要写入的汇总工作簿（.xlsx）；新文件完整写好后才替换旧文件。")
 @click.option("--roster", type=click.Path(exists=True, dir_okay=False),
-              help="Unit names expected to submit: text (one per line), CSV or XLSX (first column).")
+              help="应提交的单位名册：文本（每行一个）、CSV 或 XLSX（第一列）。")
 @click.option("--baseline", type=click.Path(exists=True),
-              help="Approved target tables: a folder of approved workbooks or a file from `xlsxtools baseline`.")
+              help="核定的目标表：核定工作簿所在的文件夹，或 `xlsxtools baseline` 生成的文件。")
 @click.option("--history", type=click.Path(dir_okay=False),
-              help="SQLite history database (created on first use); adds the 环比 sheet.")
-@click.option("--period", help="Period recorded in the history, YYYY-MM (default: this month).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")
+              help="SQLite 历史库（第一次使用时创建）；汇总中增加“环比”表。")
+@click.option("--period", help="记入历史库的期间，YYYY-MM（默认：本月）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认：CPU 核数）。")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Config TOML (default ./xlsxtools.toml when present).")
+              help="TOML 配置文件（默认：当前目录的 xlsxtools.toml，如有）。")
 @click.option("--step-mode", type=click.Choice(["floor", "ceil", "proportional"]),
-              help="Deduction steps: floor (default, full steps only), ceil, proportional.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no closing summary.")
+              help="扣分步长：floor（默认，只按整步扣）、ceil、proportional。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条和结束时的小结。")
 def command(folders: tuple[str, ...], output: str, roster: str | None, baseline: str | None, history: str | None,
             period: str | None, jobs: int | None, config_path: str | None, step_mode: str | None,
             quiet: bool) -> None:
-    """Consolidate every unit workbook under FOLDERS (recursively) into one summary workbook.
+    """把 FOLDERS（含子文件夹）中的每个单位工作簿汇总成一个汇总工作簿。
 
-    Sheets: 汇总 (one row per unit, ranked), 指标明细, 问题清单, 未提交, 图表, 环比 (with --history), 说明;
-    运行监控 when units filled their mid-year monitoring, and 监控趋势 with --history.
-    Unreadable workbooks become rows with status 无法读取; source files are never modified.
+    工作表：总览（给领导看的一页：排名、单位、总分、等级、预算执行率、状态）、汇总（每个单位一行，按排名）、指标明细、
+    问题清单、未提交、图表、环比（使用 --history 时）、说明；有单位填写了年中运行监控时另有 运行监控，使用 --history 时
+    还有 监控趋势。无法读取的工作簿也列为一行，状态为“无法读取”；源文件不会被修改。文件夹中没有可读取的单位工作簿时
+    报错（退出码 2），不生成汇总。
     """
     import dataclasses
 

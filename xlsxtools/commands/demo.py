@@ -27,13 +27,11 @@ def sample_dir() -> Path:
 @click.command(name="demo")
 @click.argument("out_dir", required=False, type=click.Path(file_okay=False, path_type=Path),
                 default=Path("xlsxtools-demo"))
-@click.option("--force", is_flag=True, help="Replace OUT_DIR if it exists.")
+@click.option("--force", is_flag=True, help="OUT_DIR 已存在时替换它。")
 def command(out_dir: Path, force: bool) -> None:
-    """Run the main job on the bundled sample tables and write every output under OUT_DIR
-    (default ./xlsxtools-demo): templates, unit workbooks (imported, with actuals and scores),
-    the approved copies used as the tamper-check baseline, annotated check copies, a roster, and
-    the consolidated summary 汇总.xlsx (with history in history.sqlite), and a mid-year monitoring
-    (运行监控) of 1-6月 and 1-7月 consolidated with its own history (OUT_DIR/monitoring).
+    """用自带的样表完整运行一遍，全部输出写到 OUT_DIR（默认 ./xlsxtools-demo）：模板、单位工作簿（导入、
+    填入实际值并计分）、作为核定基线的核定副本、标注了问题的检查副本、名册、汇总结果 汇总.xlsx（历史记录在
+    history.sqlite）、分析报告 分析报告.docx，以及 1-6月和 1-7月的年中运行监控及其汇总（OUT_DIR/monitoring）。
     """
     from rich.console import Console
 
@@ -103,6 +101,11 @@ def command(out_dir: Path, force: bool) -> None:
                           history=out_dir / "history.sqlite")
     console.print(f"[bold]3. 汇总[/bold]  {summary}：{report.units} 个单位，{report.errors} 个错误、"
                   f"{report.warnings} 个警告；名册中未提交 {report.missing} 个；目标被改动 {report.tampered} 个")
+    from xlsxtools.report.run import make_report
+
+    made = make_report(summary, out_dir / "分析报告.docx")
+    console.print(f"[bold]4. 分析报告[/bold]  {made.output}：汇总分析和 {made.counts.get('units', 0)} 个单位的"
+                  f"自评报告初稿（{made.charts} 张图）")
     _monitoring_step(console, manifest, units_dir, out_dir / "monitoring", config)
     console.print(f"\n完成。所有输出在 {out_dir.resolve()}")
 
@@ -116,7 +119,7 @@ def _monitoring_step(console, manifest: dict, units_dir: Path, out: Path, config
     each month consolidated with history, so the second summary shows the trend."""
     from xlsxtools.consolidate.runner import consolidate
 
-    console.print("[bold]4. 运行监控（1-6月、1-7月，大树岭乡执行偏慢）[/bold]")
+    console.print("[bold]5. 运行监控（1-6月、1-7月，大树岭乡执行偏慢）[/bold]")
     history = out / "监控历史.sqlite"
     for months in DEMO_MONITOR_MONTHS:
         folder = out / f"2026-{months:02d}"

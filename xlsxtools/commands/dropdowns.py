@@ -10,18 +10,17 @@ import click
 @click.command(name="dropdowns")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the result to this file (FILE is left unchanged).")
-@click.option("--in-place", is_flag=True, help="Change FILE itself (a backup copy is kept beside it).")
+              help="结果写入此文件（FILE 不变）。")
+@click.option("--in-place", is_flag=True, help="直接修改 FILE（在旁边保留一份备份）。")
 def command(file: Path, out: Path | None, in_place: bool) -> None:
-    """Re-apply every dropdown and data validation of a unit workbook.
+    """为单位工作簿重新设置全部下拉列表和数据验证。
 
-    Covers the current extent of the indicator grid (rows inserted by users included), refreshes
-    the hidden lists, and keeps everything else: values, formats, protection and macros.
+    覆盖指标表格当前的全部行（包括用户插入的行），刷新隐藏的列表，其余内容（数值、格式、保护和宏）保持不变。
 
     \b
-    Examples:
-      xlsxtools dropdowns unit.xlsm -o unit_fixed.xlsm
-      xlsxtools dropdowns unit.xlsm --in-place      # keeps unit.bak.xlsm
+    示例：
+      xlsxtools dropdowns 单位.xlsm -o 单位_修复.xlsm
+      xlsxtools dropdowns 单位.xlsm --in-place      # 保留 单位.bak.xlsm
     """
     from xlsxtools.workbook.dropdowns import refresh_dropdowns
 

@@ -14,31 +14,28 @@ from xlsxtools.errors import UserError
 @click.command(name="import")
 @click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a unit workbook (from the template) holding the imported table to this file.")
+              help="把导入的表格写成单位工作簿（按模板），保存到此文件。")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the imported table as JSON: unit, indicators and findings.")
+              help="以 JSON 输出导入结果：单位信息、指标和发现的问题。")
 def command(src: Path, out: Path | None, as_json: bool) -> None:
-    """Import an existing target table from SRC.
+    """导入已有的目标表 SRC。
 
-    SRC can be a Word table copied as text (.txt/.tsv, UTF-8 or GB18030), a markdown pipe table
-    (.md), a workbook (.xlsx/.xlsm/.xls/.xlsb/.ods; the sheet holding the table is found
-    automatically), a Word document (.docx), a saved web page (.html), a PDF with ruled tables
-    (.pdf), or a legacy .doc/.wps/.et file (converted by LibreOffice when it is installed).
+    SRC 可以是复制成文字的 Word 表格（.txt/.tsv，UTF-8 或 GB18030）、markdown 表格（.md）、工作簿
+    （.xlsx/.xlsm/.xls/.xlsb/.ods，自动找到表格所在的工作表）、Word 文档（.docx）、保存的网页（.html）、
+    带框线表格的 PDF（.pdf），或旧版 .doc/.wps/.et 文件（安装了 LibreOffice 时自动转换）。
 
-    Besides the unit template's own form it reads 项目支出绩效目标表, 部门/项目 绩效自评表 and
-    绩效运行监控表 of any province, in the 2021, 2015-2020 and 2013 indicator frameworks; the
-    table kind, framework and check profile are printed (code I009). A file with several
-    projects yields several tables (all shown; -o writes the first).
+    除单位模板自己的格式外，还能读取各省的项目支出绩效目标表、部门/项目绩效自评表和绩效运行监控表，
+    支持 2021 年起、2015–2020 年和 2013 年的指标体系；会显示识别出的表格类型、指标体系和检查规则
+    （代码 I009）。一个文件中有多个项目时读出多张表（全部显示；-o 写入第一张）。
 
-    Cells are read by their content, so shifted rows, lost merged cells, points written into
-    the level-1 cell and header synonyms are repaired; every repair is listed as a finding
-    (codes I001-I008) so you can review it. SRC itself is never changed.
+    按内容读取单元格：错位的行、丢失的合并单元格、写在一级指标格中的分值、列标题的同义词都会被修正，
+    每处修正都列为一条提示（代码 I001–I019），便于核对。SRC 本身不会被修改。
 
     \b
-    Examples:
-      xlsxtools import old_table.txt                 # show what was read, write nothing
-      xlsxtools import old_table.docx -o unit.xlsm   # write a unit workbook
-      xlsxtools import old_table.xlsx --json         # machine-readable output
+    示例：
+      xlsxtools import 旧表.txt                  # 只显示读到的内容，不写文件
+      xlsxtools import 旧表.docx -o 单位.xlsm    # 写成单位工作簿
+      xlsxtools import 旧表.xlsx --json          # 机器可读的输出
     """
     from xlsxtools.importer import import_tables
 

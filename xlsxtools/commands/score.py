@@ -111,22 +111,22 @@ def _print_unit(console: Any, uw: UnitWorkbook, us: Any, config: Any) -> None:
 
 @click.command(name="score")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON (a list when several files).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出得分（多个文件时为列表）。")
 @click.option("--step-mode", type=click.Choice([m.value for m in StepMode]), default=None,
-              help="How a part deduction step counts: floor (default: full steps only), ceil, proportional.")
+              help="不足一步时如何扣分：floor（默认，只按整步扣）、ceil（不足一步按一步扣）、proportional（按比例扣）。")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="TOML config (default: ./xlsxtools.toml if present).")
-@click.option("--write", is_flag=True, help="Write 分值, 得分, totals and grade into the 实际完成 sheet.")
+              help="TOML 配置文件（默认：当前目录的 xlsxtools.toml，如有）。")
+@click.option("--write", is_flag=True, help="把分值、得分、合计、总分和等级写入“实际完成”表。")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With --write: the output workbook (one input file only).")
-@click.option("--in-place", is_flag=True, help="With --write: modify the input file (a backup is kept).")
+              help="与 --write 一起用：输出的工作簿（只能有一个输入文件）。")
+@click.option("--in-place", is_flag=True, help="与 --write 一起用：直接修改输入文件（保留备份）。")
 def command(files: tuple[Path, ...], as_json: bool, step_mode: str | None, config_path: Path | None, write: bool,
             out: Path | None, in_place: bool) -> int:
-    """Score the self-evaluation of one or more unit workbooks.
+    """为一个或多个单位工作簿的自评计分。
 
-    Every indicator is scored from its own 评（扣）分标准 text (shapes and formulas: docs/rules.md) with the formula and
-    numbers shown; budget execution scores points × min(1, 执行数/预算数); the total gets a grade
-    (90–100 优, 80–<90 良, 60–<80 中, <60 差) only when every part could be scored.
+    每个指标按它自己的评（扣）分标准文字计分（规则形式和公式见 docs/rules.md），并列出公式和数字；预算执行得分
+    = 分值 × min(1, 执行数/预算数)；只有每一部分都能计分时，总分才评定等级（90–100 优，80–<90 良，60–<80 中，
+    <60 差）。
 
     \b
     JSON (--json): {"unit", "file", "indicators": [{"level1", "level2", "name", "type", "target",
@@ -134,15 +134,14 @@ def command(files: tuple[Path, ...], as_json: bool, step_mode: str | None, confi
     "budget_execution": {"budget", "spent", "rate", "score"}, "total", "grade", "complete",
     "step_mode", "findings": [...]}.
 
-    Exit status: 0 all complete, 1 errors (a missing/unusable actual, an unreadable rule …),
-    2 a file cannot be read.
+    退出码：0 全部完整，1 有错误（实际值缺失或无法使用、评分标准无法识别……），2 有文件无法读取。
 
     \b
-    Examples:
-      xlsxtools score unit.xlsm
-      xlsxtools score units/*.xlsm --json
-      xlsxtools score unit.xlsm --write -o scored.xlsm
-      xlsxtools score unit.xlsm --write --in-place --step-mode ceil
+    示例：
+      xlsxtools score 单位.xlsm
+      xlsxtools score 单位/*.xlsm --json
+      xlsxtools score 单位.xlsm --write -o 已计分.xlsm
+      xlsxtools score 单位.xlsm --write --in-place --step-mode ceil
     """
     from rich.console import Console
 

@@ -21,37 +21,34 @@ def default_templates_dir(start: Path | None = None) -> Path:
 
 @click.group(name="template")
 def command() -> None:
-    """Build the workbook templates."""
+    """生成工作簿模板。"""
 
 
 @command.command(name="build")
 @click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (default: workbook_templates/ of the repository you are in, "
-                   "or ./workbook_templates).")
+              help="输出文件夹（默认：当前所在代码仓库的 workbook_templates/，或 ./workbook_templates）。")
 @click.option("--interpreter-win", metavar="PATH",
-              help="Python the buttons start on Windows (xlwings.conf Interpreter_Win); default: python on PATH.")
+              help="Windows 上按钮启动的 Python（xlwings.conf 的 Interpreter_Win）；默认：PATH 中的 python。")
 @click.option("--interpreter-mac", metavar="PATH",
-              help="Python the buttons start on a Mac (xlwings.conf Interpreter_Mac); default: the python.org install.")
+              help="Mac 上按钮启动的 Python（xlwings.conf 的 Interpreter_Mac）；默认：python.org 安装的版本。")
 @click.option("--no-interpreter", is_flag=True,
-              help="Leave the interpreter out of the workbooks, so each PC's own xlwings.conf decides.")
+              help="工作簿中不写 Python 路径，由每台电脑自己的 xlwings.conf 决定。")
 @click.option("--server", "server", metavar="URL",
               help="服务器模式：按钮通过绩效服务运行（xlwings RunRemotePython，本机无需 Python），URL 为绩效服务的地址，"
                    "例如 https://jx.czj.example/ 。首次点击按钮时输入访问令牌。不加此项时按钮使用本机 Python。")
 def build(out_dir: Path | None, interpreter_win: str | None, interpreter_mac: str | None,
           no_interpreter: bool, server: str | None) -> None:
-    """Write the unit template (绩效目标表模板.xlsm) and the summary template (绩效汇总模板.xlsm).
+    """生成单位填报模板（绩效目标表模板.xlsm）和汇总模板（绩效汇总模板.xlsm）。
 
-    The build is deterministic: the same version of xlsxtools and the same options always write
-    the same files. Sheets are protected with the password from xlsxtools/layout.py (a convenience
-    lock against accidental edits, not security).
+    同一版本的 xlsxtools、同样的选项，每次生成的文件完全相同。工作表用 xlsxtools/layout.py 中的密码保护
+    （只为防止误改，不是安全措施）。
 
-    IT departments set the Python that the Excel buttons start with --interpreter-win/-mac (for
-    example a shared install), or --no-interpreter to leave it to each PC's xlwings.conf.
+    信息部门可以用 --interpreter-win / --interpreter-mac 指定 Excel 按钮启动的 Python（例如共享安装），
+    或用 --no-interpreter 交给每台电脑的 xlwings.conf 决定。
 
-    With --server URL the buttons call the bureau's service instead (for PCs without Python): the
-    templates carry the address, xlwings' RunRemotePython modules and a 访问令牌 button. The
-    committed workbook_templates/ are the local build; build server templates into their own
-    folder (-o) for the bureau's distribution.
+    加 --server URL 时按钮改为调用财政局的绩效服务（供没有 Python 的电脑使用）：模板中写入服务地址、
+    xlwings 的 RunRemotePython 模块和“访问令牌”按钮。仓库中的 workbook_templates/ 是本机模式的模板；
+    服务器模式的模板请用 -o 生成到单独的文件夹，再分发给各单位。
     """
     from xlsxtools.workbook.template import build_templates
 

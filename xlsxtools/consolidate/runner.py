@@ -467,6 +467,18 @@ class Report:
     monitoring_worse: int = 0
 
 
+def _nothing_found(paths: Sequence[str | os.PathLike[str]], skipped: dict[str, int]) -> str:
+    where = "、".join(os.fspath(p) for p in paths)
+    why = "；".join(f"{reason} {n} 个" for reason, n in sorted(skipped.items()))
+    return f"{where} 中没有找到单位工作簿（.xlsx / .xlsm），没有生成汇总" + (f"（跳过的文件：{why}）" if why else "")
+
+
+def _none_readable(units: Sequence[UnitResult]) -> str:
+    shown = "；".join(f"{u.path}：{u.reason}" for u in units[:3])
+    more = f"；另有 {len(units) - 3} 个" if len(units) > 3 else ""
+    return f"找到的 {len(units)} 个文件都不是可以读取的单位工作簿，没有生成汇总：{shown}{more}"
+
+
 def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], *,
                 roster: str | os.PathLike[str] | None = None, baseline: str | os.PathLike[str] | None = None,
                 history: str | os.PathLike[str] | None = None, period: str | None = None,
@@ -494,6 +506,8 @@ def consolidate(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[
     base = load_baseline(baseline, jobs=jobs, progress=progress, config=config) if baseline is not None else None
 
     found = discover(paths, exclude=[out])
+    if not found.files:
+        raise UserError(_nothing_found(paths, found.skipped))
     jobs_used = min(jobs or default_jobs(), max(1, len(found.files)))
     info = RunInfo(folders=[os.fspath(p) for p in paths], generated=datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
                    tool_version=__version__, files=len(found.files), skipped=dict(found.skipped),
@@ -556,6 +570,8 @@ def _run(found: Discovery, out: Path, info: RunInfo, base: Baseline | None, rost
                             writer.add_detail(res, detail_rows)
                 cons: Consolidation = aggregate(results, roster_names,
                                                 os.fspath(roster) if roster is not None else None)
+                if not any(u.readable for u in cons.units):  # no summary of nothing
+                    raise UserError(_none_readable(cons.units))
                 if not writer.fits(cons):  # a superseded duplicate was already written: start afresh
                     writer.close()
                     writer = SummaryWriter(tmp, constant_memory=constant_memory, tool_version=__version__)

@@ -37,8 +37,11 @@ from xlsxtools.consolidate.records import (
     UnitResult,
 )
 from xlsxtools.consolidate.sheetxml import RowSpool, render_row, splice
+from xlsxtools.consolidate.state import STATE_HELP, averaged_units, mean, state_text
 from xlsxtools.layout import Column
 from xlsxtools.model import Severity
+from xlsxtools.normalize import clean, normalize_type, parse_number
+from xlsxtools.textwidth import row_height
 
 #: How many ranked units the "total score by unit" chart shows at most.
 CHART_MAX_UNITS = 100
@@ -61,35 +64,121 @@ def _rule_label(kind: str | None) -> str:
     return RULE_KIND_LABELS.get(kind.lower(), kind)
 
 
+#: A4 printable width in points with the summary's margins (0.4 in left and right).
+A4_WIDTH_PT = {"landscape": 841.9 - 57.6, "portrait": 595.3 - 57.6}
+#: The smallest print scale of a table sheet: 10 pt text printed at 80% is 8 pt, still legible. A
+#: sheet wider than a page at this scale is printed at it across several pages, broken between
+#: column groups, with the first column (the unit) repeated on every page.
+MIN_PRINT_SCALE = 80
+
+
+#: Pixels per column-width unit assumed when planning pages: Excel draws 7 (Calibri 11's digit),
+#: LibreOffice about 9 for the same file; planning with the wider keeps every page inside A4 in both.
+PX_PER_UNIT = 9
+
+
+def column_points(width: float) -> float:
+    """Printed width (points, at 100%) of a column ``width`` units wide, planned conservatively."""
+    return (int(width * PX_PER_UNIT + 0.5) + 5) * 0.75
+
+
+def print_layout(widths: list[float], usable: float, groups: Iterable[int] = (),
+                 min_scale: int = MIN_PRINT_SCALE) -> tuple[int, list[int]]:
+    """(print scale in %, column page breaks) for columns of ``widths`` on a page ``usable`` points
+    wide: (0, []) when one page wide needs no less than ``min_scale`` (fit to the page width), else
+    ``min_scale`` with breaks (0-based first columns of each further page) at the ``groups``
+    boundaries where possible."""
+    pts = [column_points(w) for w in widths]
+    total = sum(pts)
+    if total * min_scale / 100 <= usable:
+        return 0, []  # one page wide: the reader fits it, at no less than min_scale
+    room = usable * 100 / min_scale
+    bounds = sorted(set(groups))
+    breaks: list[int] = []
+    start, used = 0, 0.0
+    for i, w in enumerate(pts):
+        if used + w > room and i > start:
+            cut = max((b for b in bounds if start < b <= i), default=i)
+            breaks.append(cut)
+            start = cut
+            used = pts[0] + sum(pts[cut:i])  # column A repeats on every page
+        used += w
+    return min_scale, breaks
+
+
+def page_setup(ws: Any, *, landscape: bool, title: str, widths: list[float] | None = None,
+               groups: Iterable[int] = (), header_row: int | None = None, repeat_first_column: bool = False,
+               one_page: bool = False) -> None:
+    """A4, the orientation, margins, page numbers in the footer, the sheet's name in the header, and
+    the scale: ``one_page`` fits the sheet on one page; otherwise :func:`print_layout` of ``widths``."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&L&8{title.replace('&', '&&')}", {"margin": 0.25})
+    ws.set_footer("&C&8第 &P 页，共 &N 页", {"margin": 0.25})
+    ws.center_horizontally()
+    if header_row is not None:
+        ws.repeat_rows(0, header_row)
+    if repeat_first_column:
+        ws.repeat_columns(0)
+    if one_page:
+        ws.fit_to_pages(1, 1)
+        return
+    if widths:
+        scale, breaks = print_layout(widths, A4_WIDTH_PT["landscape" if landscape else "portrait"], groups)
+        if scale == 0:
+            ws.fit_to_pages(1, 0)
+        else:
+            ws.set_print_scale(scale)
+            ws.set_v_pagebreaks(breaks)
+
+
 class _Sheet:
-    """A worksheet written row by row (constant memory): title, header, data rows."""
+    """A worksheet written row by row (constant memory): title, header, data rows.
+
+    Printed as finance files it: A4, the title and header on every page, at a legible scale
+    (:func:`page_setup`); wrapped columns get rows tall enough for their text.
+    """
 
     def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
-                 number_formats: dict[str, str] | None = None) -> None:
+                 number_formats: dict[str, str] | None = None, *, landscape: bool = True,
+                 groups: Iterable[int] = (), wrap: Iterable[str] = ()) -> None:
         self.ws = wb.add_worksheet(name)
         self.fmt = fmt
         self.columns = columns
         self.keys = [c.key for c in columns]
         nf = number_formats or {}
-        self.col_fmt = [fmt.get(nf.get(c.key, ""), None) for c in columns]
+        wrap_keys = set(wrap)
+        wraps = [c.wrap or c.key in wrap_keys for c in columns]
+        self.col_fmt = [fmt["wrap"] if w else fmt.get(nf.get(c.key, ""), None) or fmt["text"]
+                        for c, w in zip(columns, wraps, strict=True)]
+        self.wrap_cols = [i for i, w in enumerate(wraps) if w]
         for i, c in enumerate(columns):
             self.ws.set_column(i, i, c.width)
         self.ws.write_string(0, 0, title, fmt["title"])
+        self.ws.set_row(0, 22)
         hr = layout.CONS_HEADER_ROW - 1
         for i, c in enumerate(columns):
             self.ws.write_string(hr, i, c.title, fmt["header"])
+        self.ws.set_row(hr, row_height((c.title, c.width) for c in columns))
         self.ws.freeze_panes(hr + 1, 1)
-        # printed as finance files it: A4 landscape, one page wide, the header on every page
-        self.ws.set_landscape()
-        self.ws.set_paper(9)
-        self.ws.fit_to_pages(1, 0)
-        self.ws.repeat_rows(hr)
-        self.ws.center_horizontally()
-        self.ws.set_footer("&C第 &P 页，共 &N 页")
+        page_setup(self.ws, landscape=landscape, title=f"{layout.CONS_TITLE}：{name}",
+                   widths=[c.width for c in columns], groups=groups, header_row=hr,
+                   repeat_first_column=len(columns) > 1)
         self.row = hr + 1
 
     def write(self, values: Iterable[Any], row_fmt: Any = None) -> None:
         ws, r = self.ws, self.row
+        values = list(values)
+        wrapped = [(values[c], self.columns[c].width) for c in self.wrap_cols
+                   if c < len(values) and isinstance(values[c], str) and values[c]]
+        if wrapped:
+            height = row_height(wrapped)
+            if height > 15:
+                ws.set_row(r, height)
         for c, v in enumerate(values):
             f = row_fmt or self.col_fmt[c]
             if v is None or v == "":
@@ -115,6 +204,8 @@ class _Sheet:
         hr = layout.CONS_HEADER_ROW - 1
         last = max(self.row - 1, hr)
         self.ws.autofilter(hr, 0, last, len(self.columns) - 1)
+        # the table's own columns only: text running past the last column prints no extra pages
+        self.ws.print_area(0, 0, last + 1, len(self.columns) - 1)  # + the 合计 row of 汇总
         return hr + 1, last
 
 
@@ -122,8 +213,9 @@ class _RowSheet(_Sheet):
     """A sheet whose data rows arrive rendered (:mod:`sheetxml`): XlsxWriter writes its title,
     header and settings, the rows go to a spool and are spliced in when the file is written."""
 
-    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...]) -> None:
-        super().__init__(wb, fmt, name, title, columns)
+    def __init__(self, wb: Any, fmt: dict[str, Any], name: str, title: str, columns: tuple[Column, ...],
+                 groups: Iterable[int] = ()) -> None:
+        super().__init__(wb, fmt, name, title, columns, groups=groups)
         self.name = name
         self.rows = RowSpool(first_row=self.row + 1, columns=len(columns))
 
@@ -134,7 +226,7 @@ class _RowSheet(_Sheet):
 
 
 def _formats(wb: Any) -> dict[str, Any]:
-    base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE}
+    base = {"font_name": layout.FONT_BODY, "font_size": layout.FONT_SIZE, "valign": "vcenter"}
     f = {
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "font_name": layout.FONT_TITLE}),
         "header": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
@@ -145,13 +237,25 @@ def _formats(wb: Any) -> dict[str, Any]:
         "int": wb.add_format({**base, "num_format": "0"}),
         "date": wb.add_format({**base, "num_format": "yyyy-mm-dd"}),
         "text": wb.add_format(base),
-        "wrap": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
+        "wrap": wb.add_format({**base, "text_wrap": True}),
         "bold": wb.add_format({**base, "bold": True}),
+        "bold_top": wb.add_format({**base, "bold": True, "valign": "top"}),
         "total_row": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2"}),
         "total_score": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2", "num_format": "0.00"}),
         "total_money": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2",
                                       "num_format": "#,##0.00"}),
         "total_pct": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2", "num_format": "0.00%"}),
+        "total_wrap": wb.add_format({**base, "bold": True, "top": 1, "bg_color": "#F2F2F2", "text_wrap": True}),
+        "big_title": wb.add_format({**base, "bold": True, "font_size": 16, "font_name": layout.FONT_TITLE,
+                                    "align": "center", "valign": "vcenter"}),
+        "note": wb.add_format({**base, "font_size": 9, "text_wrap": True, "valign": "top"}),
+        "subtitle": wb.add_format({**base, "font_size": 10, "text_wrap": True, "valign": "top"}),
+        "cell": wb.add_format({**base, "border": 1, "valign": "vcenter"}),
+        "cell_wrap": wb.add_format({**base, "border": 1, "valign": "vcenter", "text_wrap": True}),
+        "cell_center": wb.add_format({**base, "border": 1, "valign": "vcenter", "align": "center"}),
+        "cell_score": wb.add_format({**base, "border": 1, "valign": "vcenter", "num_format": "0.00"}),
+        "cell_pct": wb.add_format({**base, "border": 1, "valign": "vcenter", "num_format": "0.00%"}),
+        "cell_int": wb.add_format({**base, "border": 1, "valign": "vcenter", "align": "center", "num_format": "0"}),
     }
     for grade, colour in GRADE_COLOURS.items():
         f[f"grade:{grade}"] = wb.add_format({"bg_color": colour})
@@ -165,11 +269,18 @@ def _formats(wb: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 
 
+def _version_value(v: str | None) -> Any:
+    """The layout version as a number when it is one (no "number stored as text" mark), else text."""
+    if v and v.isdigit():
+        return int(v)
+    return v or ""
+
+
 def _summary_values(u: UnitResult, keys: list[str]) -> list[Any]:
-    status = STATUS_LABEL.get(u.status, u.status)
+    status = state_text(u)
     note = u.reason if not u.readable else u.note
     vals: dict[str, Any] = {
-        "unit": u.display_name, "file": u.path, "version": u.layout_version or "", "status": status,
+        "unit": u.display_name, "file": u.path, "version": _version_value(u.layout_version), "status": status,
         "errors": u.errors, "warnings": u.warnings, "indicator_weight": u.indicator_weight,
         "indicator_total": u.indicator_total, "budget": u.budget, "spent": u.spent, "rate": u.rate,
         "budget_score": u.budget_score, "total": u.total, "grade": u.grade or "", "rank": u.rank,
@@ -182,43 +293,53 @@ def _summary_values(u: UnitResult, keys: list[str]) -> list[Any]:
     return [vals.get(k) for k in keys]
 
 
-def _mean(values: Iterable[float | None]) -> float | None:
-    xs = [v for v in values if v is not None]
-    return round(sum(xs) / len(xs), 2) if xs else None
+def totals_label(units: list[UnitResult]) -> str:
+    """The 合计 row's label: which units its averages and sums are over."""
+    n = len(averaged_units(units))
+    return (f"错误数、警告数：全部 {len(units)} 个工作簿之和；其余各列：{n} 个自评完整单位的平均值"
+            "（预算数、执行数为其合计，执行率为合计执行数÷合计预算数）")
 
 
 def _totals_values(units: list[UnitResult], keys: list[str]) -> list[Any]:
-    ok = [u for u in units if u.readable]
-    with_budget = [u for u in ok if u.budget is not None]
+    """The 合计 row: counts summed over every workbook; every other column over the same units, the
+    complete ones (:func:`~xlsxtools.consolidate.state.averaged_units`), averages rounded half-up."""
+    ok = averaged_units(units)
+    with_budget = [u for u in ok if u.budget is not None and u.spent is not None]
     budget = sum(u.budget for u in with_budget if u.budget is not None)
     spent = sum(u.spent for u in with_budget if u.spent is not None)
     vals: dict[str, Any] = {
-        "unit": f"合计（{len(units)} 个工作簿；分值与得分为平均值）", "errors": sum(u.errors for u in units),
+        "unit": f"合计（平均值：{len(ok)} 个自评完整的单位）", "note": totals_label(units), "errors": sum(u.errors for u in units),
         "warnings": sum(u.warnings for u in units),
-        "indicator_weight": _mean(u.indicator_weight for u in ok),
-        "indicator_total": _mean(u.indicator_total for u in ok),
-        "budget": round(budget, 2) if with_budget else None, "spent": round(spent, 2) if with_budget else None,
+        "indicator_weight": mean(u.indicator_weight for u in ok),
+        "indicator_total": mean(u.indicator_total for u in ok),
+        "budget": mean([budget]) if with_budget else None, "spent": mean([spent]) if with_budget else None,
         "rate": (spent / budget) if budget else None,
-        "budget_score": _mean(u.budget_score for u in ok), "total": _mean(u.total for u in ok),
-        "approved_total": _mean(u.approved_total for u in ok),
+        "budget_score": mean(u.budget_score for u in ok), "total": mean(u.total for u in ok),
     }
     for l1 in layout.LEVEL1:
-        vals[f"l1:{l1}:weight"] = _mean(u.level1.get(l1, (None, None))[0] for u in ok)
-        vals[f"l1:{l1}:score"] = _mean(u.level1.get(l1, (None, None))[1] for u in ok)
+        vals[f"l1:{l1}:weight"] = mean(u.level1.get(l1, (None, None))[0] for u in ok)
+        vals[f"l1:{l1}:score"] = mean(u.level1.get(l1, (None, None))[1] for u in ok)
     return [vals.get(k) for k in keys]
 
 
 def _summary_formats() -> dict[str, str]:
     nf = {c.key: "score" for c in layout.CONS_SUMMARY_COLUMNS if c.key.startswith("l1:")}
-    nf.update({"indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
+    nf.update({"version": "int", "indicator_weight": "score", "indicator_total": "score", "budget": "money", "spent": "money",
                "rate": "pct", "budget_score": "score", "total": "score", "approved_total": "score",
                "errors": "int", "warnings": "int", "rank": "int"})
     return nf
 
 
+def _summary_groups(keys: list[str]) -> list[int]:
+    """Where 汇总 may break between printed pages: before the level-1 scores, the budget, the total."""
+    first_l1 = next(i for i, k in enumerate(keys) if k.startswith("l1:"))
+    return [first_l1, keys.index("budget"), keys.index("total")]
+
+
 def _summary_sheet(wb: Any, fmt: dict[str, Any]) -> _Sheet:
-    return _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, layout.CONS_SUMMARY_COLUMNS,
-                  _summary_formats())
+    cols = layout.CONS_SUMMARY_COLUMNS
+    return _Sheet(wb, fmt, layout.CONS_SUMMARY_SHEET, layout.CONS_TITLE, cols, _summary_formats(),
+                  groups=_summary_groups([c.key for c in cols]), wrap=("file", "tamper"))  # a path never runs on
 
 
 def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation) -> None:
@@ -245,6 +366,11 @@ def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation)
         row_fmts.append({"score": fmt["total_score"], "money": fmt["total_money"], "pct": fmt["total_pct"]}.get(
             kind, fmt["total_row"]))
     r = sheet.row
+    sheet.ws.set_row(r, row_height((v, sheet.columns[c].width) for c, v in enumerate(totals)
+                                   if isinstance(v, str) and c in sheet.wrap_cols))
+    wrap_total = sheet.fmt["total_wrap"]
+    for c in sheet.wrap_cols:
+        row_fmts[c] = wrap_total
     for c, v in enumerate(totals):
         if v is None or v == "":
             sheet.ws.write_blank(r, c, None, row_fmts[c])
@@ -258,6 +384,12 @@ def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation)
 def _actual_value(v: Any, percent_format: bool) -> Any:
     if percent_format and isinstance(v, int | float) and not isinstance(v, bool):
         return round(v * 100, 6)  # shown in percent points, like the target
+    if isinstance(v, datetime | date):
+        # yyyy-mm-dd in every locale: the spliced rows' date style is Excel's locale short date
+        # (sheetxml), which shows 12/20/2026 to a US-English viewer; this column mixes numbers,
+        # grades and dates anyway.
+        return v.strftime("%Y-%m-%d") if not isinstance(v, datetime) or not (v.hour or v.minute) \
+            else v.strftime("%Y-%m-%d %H:%M")
     return v
 
 
@@ -265,10 +397,23 @@ def _actual_value(v: Any, percent_format: bool) -> Any:
 DETAIL_NUMBER_COLUMNS = frozenset(i for i, c in enumerate(layout.CONS_DETAIL_COLUMNS) if c.key in ("weight", "score"))
 
 
+def target_value(type_: str, target: str) -> Any:
+    """指标值 as 指标明细 stores it: a number where the type is quantitative and the text is a plain
+    number (so Excel shows no "number stored as text" triangle and filters and sums work), else the text."""
+    if normalize_type(type_) in layout.QUANT_TYPES:
+        text = clean(target)
+        num = parse_number(text)
+        if num is not None and not text.endswith(("%", "％")):
+            f = float(num)
+            return int(f) if f.is_integer() and abs(f) < 2**53 else f
+    return target
+
+
 def detail_rows(u: UnitResult, detail: UnitDetail) -> list[bytes]:
     """A unit's 指标明细 rows, rendered (workers render them; the parent only numbers them)."""
     name = u.display_name
-    return [render_row((name, ind.level1, ind.level2, ind.name, ind.type, ind.target, ind.unit, ind.weight,
+    return [render_row((name, ind.level1, ind.level2, ind.name, ind.type, target_value(ind.type, ind.target),
+                        ind.unit, ind.weight,
                         _actual_value(ind.actual, ind.percent_format), ind.score, _rule_label(ind.rule_kind),
                         ind.reason), DETAIL_NUMBER_COLUMNS) for ind in detail.indicators]
 
@@ -289,8 +434,9 @@ def render_rows(u: UnitResult, detail: UnitDetail) -> Rows:
 
 def _detail_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
     """指标明细; its number formats are those of the rendered rows (DETAIL_NUMBER_COLUMNS)."""
-    return _RowSheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）",
-                     layout.CONS_DETAIL_COLUMNS)
+    cols = layout.CONS_DETAIL_COLUMNS
+    return _RowSheet(wb, fmt, layout.CONS_DETAIL_SHEET, "指标明细（每个单位每个指标一行，可用于数据透视表）", cols,
+                     groups=[[c.key for c in cols].index("weight")])
 
 
 def detail_order(units: Iterable[UnitResult]) -> list[UnitResult]:
@@ -312,8 +458,9 @@ def _severity_label(sev: str) -> str:
 
 
 def _findings_sheet(wb: Any, fmt: dict[str, Any]) -> _RowSheet:
-    return _RowSheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）",
-                     layout.CONS_FINDINGS_COLUMNS)
+    cols = layout.CONS_FINDINGS_COLUMNS
+    return _RowSheet(wb, fmt, layout.CONS_FINDINGS_SHEET, "问题清单（每个单位的每个问题一行）", cols,
+                     groups=[[c.key for c in cols].index("message")])
 
 
 def _write_findings_sheet(sheet: _RowSheet, wb: Any, cons: Consolidation) -> int:
@@ -333,8 +480,8 @@ def _write_findings_sheet(sheet: _RowSheet, wb: Any, cons: Consolidation) -> int
 
 
 def _write_missing_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
-    cols = (Column("kind", "类别", 16), Column("unit", "单位名称", 28), Column("file", "文件", 40),
-            Column("note", "说明", 60))
+    cols = (Column("kind", "类别", 16), Column("unit", "单位名称", 28, wrap=True), Column("file", "文件", 30, wrap=True),
+            Column("note", "说明", 40, wrap=True))
     title = "未提交、不在名册中和重复提交的单位"
     if cons.roster_file is None:
         title += "（未提供名册 --roster，只列出重复提交）"
@@ -400,8 +547,8 @@ def _write_charts_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> No
     ws.write_string(l1_row, 2, "平均得分", fmt["header"])
     l1_w, l1_s = [], []
     for i, l1 in enumerate(layout.LEVEL1):
-        w = _mean(u.level1.get(l1, (None, None))[0] for u in readable) or 0.0
-        s = _mean(u.level1.get(l1, (None, None))[1] for u in readable) or 0.0
+        w = mean(u.level1.get(l1, (None, None))[0] for u in readable) or 0.0
+        s = mean(u.level1.get(l1, (None, None))[1] for u in readable) or 0.0
         l1_w.append(w)
         l1_s.append(s)
         r = l1_row + 1 + i
@@ -459,6 +606,84 @@ def _write_charts_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> No
     chart.set_x_axis({"min": 0, "max": 100})
     height = max(1.0, min(len(ranked), CHART_MAX_UNITS) * 20 / 288)
     ws.insert_chart(34, 4, chart, {"x_scale": 1.6, "y_scale": height})
+    # Printed on one A4 landscape page: the three charts and their data (a long unit list shrinks).
+    page_setup(ws, landscape=True, title=f"{layout.CONS_TITLE}：{name}", one_page=True)
+
+
+#: 总览's columns: (key, title, width).
+OVERVIEW_COLUMNS: tuple[Column, ...] = (
+    Column("rank", "排名", 6, input=False), Column("unit", "单位名称", 30, input=False, wrap=True),
+    Column("total", "总分", 9, input=False), Column("grade", "等级", 6, input=False),
+    Column("rate", "预算执行率", 11, input=False), Column("state", "状态", 20, input=False, wrap=True),
+)
+
+
+def overview_rows(cons: Consolidation) -> list[list[Any]]:
+    """总览's rows in 汇总's order: rank, unit, total (none when incomplete), grade, budget
+    execution rate, state."""
+    rows = []
+    for u in cons.units:
+        total = u.total if (u.readable and u.complete) else None
+        rows.append([u.rank, u.display_name, total, u.grade or "", u.rate if u.readable else None, state_text(u)])
+    return rows
+
+
+def _write_overview_sheet(ws: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo) -> None:
+    """总览: one A4 portrait page (per ~40 units) a leader can read: rank, unit, total, grade,
+    budget execution and what is wrong, under a two-line account of the run."""
+    cols = OVERVIEW_COLUMNS
+    for i, c in enumerate(cols):
+        ws.set_column(i, i, c.width)
+    last_col = len(cols) - 1
+    ws.merge_range(0, 0, 0, last_col, layout.CONS_TITLE, fmt["big_title"])
+    ws.set_row(0, 30)
+    readable = [u for u in cons.units if u.readable]
+    complete = averaged_units(cons.units)
+    tampered = sum(1 for u in readable if "目标被改动" in state_text(u))
+    parts = [f"提交工作簿 {len(cons.units) + len(cons.duplicates)} 个，计入汇总的单位 {len(readable)} 个，"
+             f"其中自评完整 {len(complete)} 个"]
+    if cons.roster_file is not None:
+        parts.append(f"名册中未提交 {sum(1 for e in cons.missing)} 个")
+    if info.baseline:
+        parts.append(f"目标被改动 {tampered} 个")
+    avg = mean(u.total for u in complete)
+    if avg is not None:
+        parts.append(f"平均总分 {avg:.2f}（{len(complete)} 个自评完整的单位）")
+    when = f"生成时间 {info.generated}" + (f"，期间 {info.period}" if info.period else "")
+    line = "；".join(parts) + "。" + when + "。"
+    ws.merge_range(1, 0, 1, last_col, line, fmt["subtitle"])
+    ws.set_row(1, row_height([(line, sum(c.width for c in cols))]))
+    hr = 3
+    for i, c in enumerate(cols):
+        ws.write_string(hr, i, c.title, fmt["header"])
+    ws.set_row(hr, 20)
+    cell_fmts = [fmt["cell_int"], fmt["cell_wrap"], fmt["cell_score"], fmt["cell_center"], fmt["cell_pct"],
+                 fmt["cell_wrap"]]
+    r = hr + 1
+    for values in overview_rows(cons):
+        ws.set_row(r, row_height([(values[1], cols[1].width), (values[5], cols[5].width)], minimum=18))
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                ws.write_blank(r, c, None, cell_fmts[c])
+            elif isinstance(v, str):
+                ws.write_string(r, c, v, cell_fmts[c])
+            else:
+                ws.write_number(r, c, v, cell_fmts[c])
+        r += 1
+    if cons.units:
+        for grade in GRADE_COLOURS:
+            ws.conditional_format(hr + 1, 3, r - 1, 3, {"type": "cell", "criteria": "==", "value": f'"{grade}"',
+                                                        "format": fmt[f"grade:{grade}"]})
+    r += 1
+    notes = ["说明：总分、等级和排名只给自评完整的单位；预算执行率 = 全年执行数 ÷ 全年预算数。状态："]
+    notes += [f"{k}：{v}。" for k, v in STATE_HELP.items()]
+    notes.append(f"各单位的得分明细见“{layout.CONS_SUMMARY_SHEET}”，每个问题见“{layout.CONS_FINDINGS_SHEET}”。")
+    for text in notes:
+        ws.merge_range(r, 0, r, last_col, text, fmt["note"])
+        ws.set_row(r, row_height([(text, sum(c.width for c in cols))], font_size=9))
+        r += 1
+    page_setup(ws, landscape=False, title=layout.CONS_TITLE, widths=[c.width for c in cols], header_row=hr)
+    ws.freeze_panes(hr + 1, 0)
 
 
 #: Skipped files named one per row on 说明 (the rest are counted).
@@ -496,14 +721,18 @@ def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: 
                      "（时间相同按路径排序取第一个），其余列入“未提交”表，不计入汇总。"),
         ("等级", "90 分及以上为优，80–90 分为良，60–80 分为中，60 分以下为差。"),
     ]
+    rows += [("状态", "；".join(f"{k}：{v}" for k, v in STATE_HELP.items()) + "。可同时有多项，按严重程度排列。"),
+             ("合计行", totals_label(cons.units) + "。平均值按四舍五入保留两位小数，与各项得分相同。")]
     rows += [("备注", n) for n in info.notes]
     rows += [("读取限制", info.limits)] if info.limits else []
     rows += [(f"跳过：{why}", path) for path, why in info.skipped_files[:ABOUT_SKIPPED_MAX]]
     if len(info.skipped_files) > ABOUT_SKIPPED_MAX:
         rows.append(("跳过：其余", f"另有 {len(info.skipped_files) - ABOUT_SKIPPED_MAX} 个文件未逐一列出"))
     for i, (k, v) in enumerate(rows, start=2):
-        ws.write_string(i, 0, k, fmt["bold"])
+        ws.set_row(i, row_height([(k, 22), (v, 100)]))
+        ws.write_string(i, 0, k, fmt["bold_top"])
         ws.write_string(i, 1, v, fmt["wrap"])
+    page_setup(ws, landscape=True, title=f"{layout.CONS_TITLE}：{layout.CONS_ABOUT_SHEET}", widths=[22, 100])
 
 
 def _write_lists_sheet(wb: Any) -> None:
@@ -541,6 +770,7 @@ class SummaryWriter:
         try:
             self.wb.set_properties({"title": layout.CONS_TITLE, "comments": f"xlsxtools {tool_version}"})
             self.fmt = _formats(self.wb)
+            self.overview = self.wb.add_worksheet(layout.CONS_OVERVIEW_SHEET)
             self.summary = _summary_sheet(self.wb, self.fmt)
             self.detail = _detail_sheet(self.wb, self.fmt)
             self.row_sheets.append(self.detail)
@@ -584,6 +814,7 @@ class SummaryWriter:
             self.detail.finish()
             n = _write_findings_sheet(self.findings, wb, cons)
             _write_summary_rows(self.summary, fmt, cons)
+            _write_overview_sheet(self.overview, fmt, cons, info)
             _write_missing_sheet(wb, fmt, cons)
             _write_charts_sheet(wb, fmt, cons)
             if trend is not None:

@@ -5,8 +5,8 @@ The ribbon of each template calls one no-argument function of this module::
     RunPython "import xlsxtools.excel as x; x.check_rows()"
 
 Unit workbook: :func:`add_dropdowns`, :func:`check_rows`, :func:`compute_scores`,
-:func:`clear_marks`, :func:`import_table`, :func:`monitor_check`, :func:`show_help`. Summary workbook: :func:`consolidate`,
-:func:`open_findings`, :func:`show_help`.
+:func:`clear_marks`, :func:`import_table`, :func:`monitor_check`, :func:`show_help`. Summary workbook:
+:func:`consolidate`, :func:`open_findings`, :func:`report`, :func:`show_help`.
 
 Each button gets the calling workbook (``xw.Book.caller()``), reads every sheet it needs in one
 call per sheet, runs the same core operation as the command line and writes the result back in a

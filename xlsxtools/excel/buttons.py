@@ -53,6 +53,8 @@ BUTTONS: dict[str, Button] = {
                                  "and open it.", server=False),
     "open_findings": Button("打开问题清单", "打开问题清单: open the summary file of the last consolidation at its "
                                       "findings sheet.", server=False),
+    "report": Button("分析报告", "分析报告: the analysis report (.docx) of the last consolidation, written beside the "
+                              "summary file.", server=False),
 }
 
 #: Suffix of the second call of a button that asked a question and got "yes" (server only).

@@ -30,6 +30,8 @@ SERVER_SUMMARY_NOTE = "本工作簿的按钮通过绩效服务运行：“汇总
 
 #: File name of the summary written into the unit folder when the output cell is empty.
 DEFAULT_SUMMARY_FILE = "绩效汇总结果.xlsx"
+#: The analysis report the 分析报告 button writes beside the summary file.
+REPORT_FILE_SUFFIX = "-分析报告.docx"
 
 UNIT_HELP = (
     "绩效工具（单位工作簿）各按钮的作用：\n"
@@ -47,7 +49,9 @@ SUMMARY_HELP = (
     "绩效工具（汇总工作簿）各按钮的作用：\n"
     "· 选择文件夹：选择存放各单位工作簿的文件夹（也可直接在“单位工作簿文件夹”单元格中填写路径）。\n"
     "· 汇总：读取文件夹（含子文件夹）中的全部单位工作簿，汇总得分、等级和问题，生成汇总结果文件并打开。\n"
-    "· 打开问题清单：打开上次汇总的结果文件，显示“问题清单”表（每个单位需要修改的文件、工作表、单元格）。\n\n"
+    "· 打开问题清单：打开上次汇总的结果文件，显示“问题清单”表（每个单位需要修改的文件、工作表、单元格）。\n"
+    "· 分析报告：根据上次汇总的结果生成绩效自评汇总分析报告（Word 初稿，含每个单位的自评报告初稿），"
+    "保存在汇总结果文件旁边。\n\n"
     "“汇总结果文件”不填时，结果保存在所选文件夹中的“" + DEFAULT_SUMMARY_FILE + "”。\n"
 ) + LOCAL_FAILURE_HELP
 
@@ -193,6 +197,12 @@ def write_report(live: LiveBook, findings: Sequence[Finding], marks: Sequence[An
             line[MARK_FIRST_COL - 1:last_col] = [m.sheet, m.cell, m.fill or None, m.note or None]
         block.append(line)
     live.write_block(sheet, layout.REPORT_FIRST_ROW, 1, block)
+    if rows:  # messages wrap (the template's column style) and rows grow to fit them
+        msg = keys.index("message") + 1
+        last = layout.REPORT_FIRST_ROW + len(rows) - 1
+        ws = live.sheet(sheet)
+        ws.range((layout.REPORT_FIRST_ROW, msg), (last, msg)).wrap_text = True
+        ws.range((layout.REPORT_FIRST_ROW, 1), (last, len(keys))).rows.autofit()
     live.write_block(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, [list(MARK_TITLES)])
     live.hide_columns(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, layout.REPORT_HEADER_ROW, last_col)
 
@@ -265,6 +275,10 @@ def compute_scores(book: Any, config: Config | None = None) -> str:
         us = score_unit(uw.table, uw.actuals, config or load_config_for(live))
         with live.unprotected([layout.ACTUALS_SHEET]):
             live.apply_edits(score_edits(uw, us))
+            if uw.actuals.entries:  # rows as tall as what was typed into them (a long deviation reason)
+                first = layout.ACTUAL_FIRST_ROW
+                live.sheet(layout.ACTUALS_SHEET).range(
+                    (first, 1), (first + len(uw.actuals.entries) - 1, len(layout.ACTUAL_COLUMNS))).rows.autofit()
     finally:
         live.status(None)
     findings = dedupe([*uw.findings, *us.findings])  # what ``xlsxtools score`` reports
@@ -699,4 +713,30 @@ def open_findings(book: Any, config: Config | None = None) -> str:
         return str(out)
     text = f"汇总结果文件：{out}\n请在 Excel 中打开它，查看“{layout.CONS_FINDINGS_SHEET}”表。"
     live.alert(text, f"{TITLE}：打开问题清单")
+    return text
+
+
+def report(book: Any) -> str:
+    """分析报告: ``xlsxtools report SUMMARY -o …-分析报告.docx`` for the summary file of the last
+    consolidation; opens nothing (Word is another application) but says where the file is."""
+    from xlsxtools.report.run import make_report
+
+    live = LiveBook(book)
+    _, out = summary_paths(live)
+    if not out.is_file():
+        raise UserError(f"还没有汇总结果文件：{out}。请先点击“汇总”", file=live.name, sheet=layout.SUMMARY_SHEET,
+                        cell=layout.SUMMARY_OUTPUT_CELL)
+    target = out.with_name(out.stem + REPORT_FILE_SUFFIX)
+    live.status("正在生成分析报告……")
+    try:
+        try:
+            made = make_report(out, target)
+        except PermissionError as exc:
+            raise UserError(f"无法写入报告文件（是否正在 Word 中打开？请先关闭它）：{target}", file=str(target)) from exc
+    finally:
+        live.status(None)
+    c = made.counts
+    text = (f"已生成分析报告：{target}\n单位 {c.get('units', 0)} 个（自评完整 {c.get('complete', 0)} 个），"
+            f"名册中未提交 {c.get('missing', 0)} 个，目标被改动 {c.get('tampered', 0)} 个。\n报告是初稿，请核实后使用。")
+    live.alert(text, f"{TITLE}：分析报告")
     return text

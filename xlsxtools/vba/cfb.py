@@ -129,7 +129,9 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
     dir_first = n_fat
     fat.extend([*range(dir_first + 1, dir_first + n_dir), ENDOFCHAIN])
     sectors.extend([b""] * n_dir)
-    minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
+    # Unused entries of the last mini FAT sector are free (MS-CFB 2.1: FREESECT), not zero.
+    minifat_padded = minifat + [FREESECT] * (n_minifat * (SECTOR // 4) - len(minifat))
+    minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat_padded)
     minifat_first = place(minifat_bytes)
     root.start = place(bytes(mini))
     root.size = len(mini)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from importlib import resources
@@ -232,21 +231,15 @@ def _write_zip(parts: dict[str, bytes], dst: Path) -> None:
     """Write ``parts`` deterministically and atomically (temp file in the target folder)."""
     first = ["[Content_Types].xml", "_rels/.rels"]
     order = [n for n in first if n in parts] + sorted(n for n in parts if n not in first)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w") as z:
-            for name in order:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o600 << 16
-                info.create_system = 0
-                z.writestr(info, parts[name], compresslevel=6)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from xlsxtools.atomic import atomic_path
+
+    with atomic_path(dst) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            z.writestr(info, parts[name], compresslevel=6)
 
 
 def _workbook_part(parts: dict[str, bytes]) -> str:

@@ -22,6 +22,7 @@ INSTRUCTIONS: tuple[str, ...] = (
     "3. “汇总结果文件”可以不填：默认在所选文件夹中生成汇总结果。",
     "4. 点击“汇总”：逐个读取各单位的工作簿，汇总得分、等级和发现的问题。",
     "5. 点击“打开问题清单”查看每个单位需要修改的地方（文件、工作表、单元格）。",
+    "6. 点击“分析报告”生成绩效自评汇总分析报告（Word 初稿），保存在汇总结果文件旁边。",
     "按钮报错时：按提示信息操作；信息中给出的日志文件请发给负责维护的同事。",
 )
 
@@ -32,6 +33,7 @@ def build_summary_template(conf: Mapping[str, Any] | None = None) -> Any:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.workbook.defined_name import DefinedName
 
+    from xlsxtools.textwidth import row_height
     from xlsxtools.vba.package import add_conf_sheet
 
     wb = Workbook()
@@ -60,12 +62,25 @@ def build_summary_template(conf: Mapping[str, Any] | None = None) -> Any:
         col, row = value_cell.rstrip("0123456789"), value_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         ref = f"'{layout.SUMMARY_SHEET}'!${col}${row}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
-    for i, line in enumerate(INSTRUCTIONS):
-        cell = ws.cell(layout.SUMMARY_HELP_FIRST_ROW + i, 1, line)
-        cell.font = bold if i == 0 else body
-        cell.alignment = Alignment(wrap_text=False, vertical="top")
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 90
+    for i, line in enumerate(INSTRUCTIONS):
+        r = layout.SUMMARY_HELP_FIRST_ROW + i
+        cell = ws.cell(r, 1, line)
+        cell.font = bold if i == 0 else body
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        ws.row_dimensions[r].height = row_height([(line, 110)], layout.FONT_SIZE + 1)
+    # Printed on one A4 page: landscape, one page wide, page number in the footer.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
     ws.protection.password = layout.PROTECTION_PASSWORD
 

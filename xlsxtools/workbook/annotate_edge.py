@@ -92,6 +92,7 @@ def write_report(wb: Any, findings: list[Finding], marks: list[Mark]) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from xlsxtools.textwidth import row_height
     from xlsxtools.workbook.edit import write_value
 
     ws = _report_sheet(wb)
@@ -105,12 +106,18 @@ def write_report(wb: Any, findings: list[Finding], marks: list[Mark]) -> None:
     cols = {c.key: i for i, c in enumerate(layout.REPORT_COLUMNS, start=1)}
     link_font = Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
+    widths = {c.key: c.width for c in layout.REPORT_COLUMNS}
+    for r in range(layout.REPORT_FIRST_ROW, max(ws.max_row, layout.REPORT_FIRST_ROW) + 1):
+        ws.row_dimensions[r].height = None  # the rows of the last report
     for r, row in enumerate(report_rows(findings), start=layout.REPORT_FIRST_ROW):
-        for k, v in row.values().items():
+        values = row.values()
+        height = row_height([(values["message"], widths["message"])])
+        if height > 15:
+            ws.row_dimensions[r].height = height  # wrapped messages never overlap the next row
+        for k, v in values.items():
             cell = ws.cell(r, cols[k])
             write_value(cell, v)
-            if k == "message":
-                cell.alignment = wrap
+            cell.alignment = wrap
         if row.link:
             cell = ws.cell(r, cols["cell"])
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=row.link, display=row.cell)

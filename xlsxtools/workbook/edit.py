@@ -87,9 +87,43 @@ def apply_edits(wb: Any, edits: Iterable[CellEdit]) -> int:
     return n
 
 
+def fit_actuals_rows(wb: Any) -> int:
+    """Grow the rows of 实际完成 whose wrapped text (the linked 目标表 cells, the actual, the
+    deviation reason) needs more height than they have; never shrinks a row. Returns rows grown."""
+    from xlsxtools import layout
+    from xlsxtools.textwidth import row_height
+
+    if layout.ACTUALS_SHEET not in wb.sheetnames or layout.TARGETS_SHEET not in wb.sheetnames:
+        return 0
+    ws, targets = wb[layout.ACTUALS_SHEET], wb[layout.TARGETS_SHEET]
+    offset = layout.TARGET_FIRST_ROW - layout.ACTUAL_FIRST_ROW
+    cols = [(c.key, c.width, layout.ACTUAL_COL[c.key]) for c in layout.ACTUAL_COLUMNS]
+    grown = 0
+    for r in range(layout.ACTUAL_FIRST_ROW, ws.max_row + 1):
+        texts = []
+        for key, width, col in cols:
+            if key in layout.TARGET_COL and key not in ("weight",):
+                v = targets[f"{layout.TARGET_COL[key]}{r + offset}"].value
+            else:
+                v = ws[f"{col}{r}"].value
+            if isinstance(v, str) and v and not v.startswith("="):
+                texts.append((v, width))
+        if not texts:
+            continue
+        need = row_height(texts, layout.FONT_SIZE)
+        have = ws.row_dimensions[r].height or 15.0
+        if need > have + 0.5:
+            ws.row_dimensions[r].height = need
+            grown += 1
+    return grown
+
+
 def save_workbook(wb: Any, out_path: str | Path, *, kind: str = "unit") -> Path:
-    """Save atomically; for .xlsm restore the ribbon relationship openpyxl may drop."""
+    """Save atomically; for .xlsm restore the ribbon relationship openpyxl may drop. A unit
+    workbook's 实际完成 rows are grown to fit their text first (:func:`fit_actuals_rows`)."""
     out = Path(out_path)
+    if kind == "unit":
+        fit_actuals_rows(wb)
     with atomic_path(out) as tmp:
         wb.save(tmp)
         if out.suffix.lower() == ".xlsm":

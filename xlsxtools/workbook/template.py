@@ -17,7 +17,6 @@ so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import tempfile
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxtools import layout
 from xlsxtools.atomic import atomic_path
 from xlsxtools.normalize import clean, parse_number
+from xlsxtools.textwidth import line_count
 from xlsxtools.validation import actual_choices_for_rules, plan_validations
 from xlsxtools.workbook.dropdowns import apply_validations, write_lists_sheet
 
@@ -105,19 +105,9 @@ def _width_between(widths: dict[str, float], first: str, last: str) -> float:
     return sum(widths.get(layout.col_letter(i), 8.43) for i in range(layout.col_index(first), layout.col_index(last) + 1))
 
 
-def _text_lines(text: str, width: float) -> int:
-    """Lines a wrapped text needs in a cell ``width`` characters wide (CJK counts double)."""
-    usable = max(width - 1.5, 2.0)
-    lines = 0
-    for para in str(text).split("\n"):
-        w = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in para)
-        lines += max(1, math.ceil(w / usable))
-    return lines
-
-
 def _height(texts_widths: list[tuple[str, float]], minimum: float = 18.0) -> float | None:
     """Row height for the longest wrapped text of a row, or None when the default fits."""
-    lines = max((_text_lines(t, w) for t, w in texts_widths if t), default=0)
+    lines = max((line_count(t, w) for t, w in texts_widths if t), default=0)
     if lines <= 1:
         return None
     return max(minimum, round(lines * LINE_HEIGHT + 4, 1))
@@ -360,7 +350,7 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
     rate.value = f'=IF(OR({budget}="",{spent}=""),"",IFERROR({spent}/{budget},""))'
     rate.number_format = "0.00%"
     ws.row_dimensions[layout.BUDGET_TITLE_ROW].height = 30
-    ws.row_dimensions[layout.BUDGET_VALUE_ROW].height = 22
+    ws.row_dimensions[layout.BUDGET_VALUE_ROW].height = 42  # three lines: why a total is missing (writeback)
 
     # Grid: the first columns linked row for row to 目标表.
     _grid_header(ws, st, cols, layout.ACTUAL_HEADER_ROW)
@@ -383,10 +373,12 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
                 c.fill = st.linked_fill
                 if col.key in layout.TARGET_COL:
                     c.value = _link(layout.TARGETS_SHEET, f"{layout.TARGET_COL[col.key]}{r + offset}")
-    if table is not None:
-        name_width = next(c.width for c in cols if c.key == "name")
+    if table is not None:  # rows tall enough for every linked text (a deadline, a long level 2 …)
+        widths = {c.key: c.width for c in cols}
         for k, ind in enumerate(table.indicators):
-            h = _height([(ind.name, name_width)])
+            texts = [(str(getattr(ind, key) or ""), widths[key]) for key in ("level1", "level2", "name", "type",
+                                                                                 "target", "unit")]
+            h = _height(texts)
             if h is not None:
                 ws.row_dimensions[first + k].height = h
 
@@ -486,6 +478,10 @@ def _report_sheet(wb: Workbook, st: _Styles) -> None:
     srow = int(layout.REPORT_SUMMARY_CELL.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     _merge(ws, layout.REPORT_SUMMARY_CELL.rstrip("0123456789"), srow, last_col)
     _grid_header(ws, st, cols, layout.REPORT_HEADER_ROW)
+    # Every column's cells wrap and sit at the top (a long message takes several lines; Excel gives
+    # a cell written later the style of its column).
+    for i in range(1, len(cols) + 1):
+        ws.column_dimensions[layout.col_letter(i)].alignment = st.top_wrap
     ws.freeze_panes = f"A{layout.REPORT_FIRST_ROW}"
     _page_setup(ws, last_col, layout.REPORT_FIRST_ROW, layout.REPORT_HEADER_ROW)
     ws.print_area = None
@@ -509,6 +505,9 @@ def _import_sheet(wb: Workbook, st: _Styles) -> None:
     for r in range(first, first + layout.IMPORT_ROWS):
         for i in range(1, layout.IMPORT_COLUMNS + 1):
             ws[f"{layout.col_letter(i)}{r}"].protection = st.unlocked
+    # Printed like the other sheets: A4 landscape, one page wide, the instructions on every page.
+    _page_setup(ws, last_col, first + layout.IMPORT_ROWS - 1, nrow)
+    ws.print_area = None
     _protect(ws, formatCells=True, formatRows=True, formatColumns=True, insertRows=True, deleteRows=True)
 
 
@@ -597,7 +596,6 @@ def package_workbook(wb: Workbook, dst: Path, kind: str = layout.KIND_UNIT,
                 package_xlsm(norm, out, kind, server=server_url(conf) is not None)
             else:
                 shutil.copyfile(norm, out)
-            out.chmod(0o644)  # a template is meant to be shared
 
 
 def write_unit_workbook(table: TargetTable | None, out_path: str | Path, grid_rows: int | None = None, *,
