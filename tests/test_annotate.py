@@ -187,3 +187,31 @@ def test_finding_inside_a_merged_range_is_shown_on_its_top_left(unit_workbook: P
     wb = openpyxl.load_workbook(out)
     assert "单位负责人为空" in wb[SHEET][top_left].comment.text
     assert wb[layout.REPORT_SHEET]["D4"].value == inner  # the report names the cell as found
+
+
+def test_a_workbook_with_notes_on_another_sheet_gets_one_part_per_name(tmp_path: Path):
+    """A note already on 实际完成 (as 计算得分 leaves one) and new marks on 目标表: every part of the
+    output has its own name (two of one name make Excel repair the file) and both notes survive."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.comments import Comment
+    from test_checks import clean_table
+
+    from xlsxtools.workbook.annotate_edge import annotate_workbook
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    t = clean_table()
+    t.indicators[0].unit = ""
+    src = tmp_path / "unit.xlsm"
+    write_unit_workbook(t, src)
+    wb = openpyxl.load_workbook(src, keep_vba=True)
+    wb[layout.ACTUALS_SHEET]["H4"].comment = Comment("总分不完整", "xlsxtools")
+    wb.save(src)
+    out = tmp_path / "checked.xlsm"
+    annotate_workbook(src, _check(src), out)
+    names = zipfile.ZipFile(out).namelist()
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    back = openpyxl.load_workbook(out)
+    assert back[layout.ACTUALS_SHEET]["H4"].comment.text == "总分不完整"
+    assert NOTE_PREFIX in back[SHEET]["F7"].comment.text

@@ -16,6 +16,7 @@ def test_demo_runs_the_whole_job(tmp_path: Path):
     run = subprocess.run([sys.executable, "-m", "xlsxtools", "demo", str(out)], capture_output=True, text=True,
                          timeout=600)
     assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # no warning from any library either (a duplicate part name was one)
     assert str(out.resolve()) in run.stdout
     for name in (layout.UNIT_TEMPLATE_FILE, layout.SUMMARY_TEMPLATE_FILE):
         assert (out / "templates" / name).is_file()
@@ -58,7 +59,7 @@ def test_demo_runs_the_whole_job(tmp_path: Path):
     # the mid-year monitoring: 1-6月 and 1-7月 consolidated with history; 大树岭乡 drifts
     # (39.00% at 1-6月 against 50.00%: 黄; 41.00% at 1-7月 against 58.33% and an indicator expected
     # to miss: 红), the others stay ahead of the schedule (绿)
-    assert "4. 运行监控" in run.stdout and "芷江侗族自治县大树岭乡人民政府 红" in run.stdout
+    assert "5. 运行监控" in run.stdout and "4. 分析报告" in run.stdout and "芷江侗族自治县大树岭乡人民政府 红" in run.stdout
     july = python_calamine.CalamineWorkbook.from_path(str(out / "monitoring" / "监控汇总-2026-07.xlsx"))
     mon = july.get_sheet_by_name(layout.CONS_MONITOR_SHEET).to_python()
     states = {r[0]: r[12] for r in mon[layout.CONS_HEADER_ROW:] if r and r[0] and len(r) > 12 and r[12]}

@@ -104,9 +104,10 @@ def _zip(members: dict[str, bytes], compress: int = zipfile.ZIP_DEFLATED) -> byt
 # XML edits
 # ---------------------------------------------------------------------------------------------
 
+#: Parts of the unit template's sheets, in workbook order (tests/test_preflight.py checks the names).
 SHEETS = {"targets": "xl/worksheets/sheet1.xml", "actuals": "xl/worksheets/sheet2.xml",
-          "report": "xl/worksheets/sheet3.xml", "import": "xl/worksheets/sheet4.xml",
-          "lists": "xl/worksheets/sheet5.xml"}
+          "monitor": "xl/worksheets/sheet3.xml", "report": "xl/worksheets/sheet4.xml",
+          "import": "xl/worksheets/sheet5.xml", "lists": "xl/worksheets/sheet6.xml"}
 
 
 def set_cell(xml: bytes, ref: str, cell: bytes) -> bytes:

@@ -124,6 +124,11 @@ def save_workbook(wb: Any, out_path: str | Path, *, kind: str = "unit") -> Path:
     out = Path(out_path)
     if kind == "unit":
         fit_actuals_rows(wb)
+    for ws in wb.worksheets:
+        # The notes' VML is written afresh from the notes. openpyxl (keep_vba) would rewrite a sheet's
+        # old drawing under its old name, which a newly noted sheet may already have taken: two
+        # parts of one name, a workbook Excel has to repair.
+        ws.legacy_drawing = None
     with atomic_path(out) as tmp:
         wb.save(tmp)
         if out.suffix.lower() == ".xlsm":
