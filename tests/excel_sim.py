@@ -50,6 +50,7 @@ class SimSheet:
     formats: dict[Cell, str] = field(default_factory=dict)
     validation: dict[Cell, dict[str, Any]] = field(default_factory=dict)
     hidden_columns: set[int] = field(default_factory=set)
+    fitted_rows: set[int] = field(default_factory=set)  # rows autofit to their text
     protection: dict[str, bool] | None = None  # allowances when protected
 
     def extent(self) -> Cell:
@@ -86,6 +87,7 @@ class SimWorkbook:
             "formats": {s.name: dict(s.formats) for s in self.sheets},
             "validation": {s.name: dict(s.validation) for s in self.sheets},
             "hidden_columns": {s.name: set(s.hidden_columns) for s in self.sheets},
+            "fitted_rows": {s.name: set(s.fitted_rows) for s in self.sheets},
             "protection": {s.name: s.protection for s in self.sheets},
             "names": dict(self.names), "active": self.sheets[self.active].name, "selection": self.selection,
             "alerts": list(self.alerts),
@@ -206,6 +208,10 @@ def apply_vba_actions(wb: SimWorkbook, actions: list[dict[str, Any]], run_button
             _writable(sheet)
             assert a["args"][0] == "down" and a["column_count"] == 16384, a
             sheet.insert_rows(a["start_row"] + 1, a["row_count"])
+        elif func == "setAutofit":
+            assert a["args"] == ["rows"], a  # Remote.bas: Range.Rows.AutoFit
+            _writable(sheet)  # Excel refuses AutoFit on a protected sheet without formatRows
+            sheet.fitted_rows.update(r for r, _ in rect)
         elif func == "namesAdd":
             wb.names[a["args"][0]] = a["args"][1]
         elif func == "activateSheet":
@@ -407,7 +413,7 @@ class _Range:
     def __init__(self, sheet: _Sheet, address: str) -> None:
         self.sheet, self.address = sheet, address
         m = re.fullmatch(r"(\d+):(\d+)", address)
-        self.rows = (int(m.group(1)), int(m.group(2))) if m else None
+        self.row_span = (int(m.group(1)), int(m.group(2))) if m else None
 
     @property
     def _sim(self) -> SimSheet:
@@ -495,12 +501,32 @@ class _Range:
 
     def insert(self, shift: str) -> None:
         _writable(self._sim)
-        assert shift == "down" and self.rows
-        self._sim.insert_rows(self.rows[0], self.rows[1] - self.rows[0] + 1)
+        assert shift == "down" and self.row_span
+        self._sim.insert_rows(self.row_span[0], self.row_span[1] - self.row_span[0] + 1)
 
     def select(self) -> None:
         self.sheet.activate()
         self.sheet.book.wb.selection = self.address
+
+    @property
+    def rows(self) -> Any:
+        rng = self
+
+        class Rows:
+            def autofit(self) -> None:
+                _writable(rng._sim)
+                rng._sim.fitted_rows |= {r for r, _ in rng._cells()}
+
+        return Rows()
+
+    @property
+    def wrap_text(self) -> bool:
+        raise AssertionError("LiveBook never reads wrap_text")
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        assert value is True
+        _writable(self._sim)  # the column style wraps in the template: nothing to record
 
     @property
     def columns(self) -> Any:

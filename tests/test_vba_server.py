@@ -25,8 +25,10 @@ NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 SERVER_CALLS = {
     "unit": {"OnAddDropdowns": 'XtServerButton "add_dropdowns"', "OnImport": 'XtServerButton "import_table"',
              "OnCheck": 'XtServerButton "check_rows"', "OnScore": 'XtServerButton "compute_scores"',
+             "OnMonitor": 'XtServerButton "monitor_check"',
              "OnClearMarks": 'XtServerButton "clear_marks"', "OnHelp": 'XtServerButton "show_help"'},
     "summary": {"OnConsolidate": 'XtLocalOnly "consolidate"', "OnOpenFindings": 'XtLocalOnly "open_findings"',
+                "OnReport": 'XtLocalOnly "report"',
                 "OnHelpSummary": 'XtServerButton "show_help"', "OnPickFolder": "PickFolder"},
 }
 SUB = re.compile(r"^(?:(?:Public|Private)\s+)?Sub\s+(\w+)\s*\(([^)]*)\)\s*$(.*?)^End Sub", re.M | re.S)

@@ -312,6 +312,15 @@ class LiveBook:
 
     # ----------------------------------------------------------------------------------- values
 
+    def fit_rows(self, sheet: str, first: int, last: int, ncols: int, wrap_col: int | None = None) -> None:
+        """Rows ``first``–``last`` (columns 1–``ncols``) as tall as their text; ``wrap_col`` wraps
+        first (a template's column style already does; a workbook of an older template may not).
+        xlwings' VBA client has no wrap action, so there the column style alone wraps."""
+        ws = self.sheet(sheet)
+        if wrap_col is not None and self.platform != VBA:
+            ws.range((first, wrap_col), (last, wrap_col)).wrap_text = True
+        ws.range((first, 1), (last, ncols)).rows.autofit()
+
     def write_block(self, sheet: str, row: int, col: int, rows: Sequence[Sequence[Any]]) -> None:
         """Write a 2-D block with its top-left cell at (row, col), in one call."""
         if not rows:

@@ -198,11 +198,8 @@ def write_report(live: LiveBook, findings: Sequence[Finding], marks: Sequence[An
         block.append(line)
     live.write_block(sheet, layout.REPORT_FIRST_ROW, 1, block)
     if rows:  # messages wrap (the template's column style) and rows grow to fit them
-        msg = keys.index("message") + 1
-        last = layout.REPORT_FIRST_ROW + len(rows) - 1
-        ws = live.sheet(sheet)
-        ws.range((layout.REPORT_FIRST_ROW, msg), (last, msg)).wrap_text = True
-        ws.range((layout.REPORT_FIRST_ROW, 1), (last, len(keys))).rows.autofit()
+        live.fit_rows(sheet, layout.REPORT_FIRST_ROW, layout.REPORT_FIRST_ROW + len(rows) - 1, len(keys),
+                      wrap_col=keys.index("message") + 1)
     live.write_block(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, [list(MARK_TITLES)])
     live.hide_columns(sheet, layout.REPORT_HEADER_ROW, MARK_FIRST_COL, layout.REPORT_HEADER_ROW, last_col)
 
@@ -277,8 +274,8 @@ def compute_scores(book: Any, config: Config | None = None) -> str:
             live.apply_edits(score_edits(uw, us))
             if uw.actuals.entries:  # rows as tall as what was typed into them (a long deviation reason)
                 first = layout.ACTUAL_FIRST_ROW
-                live.sheet(layout.ACTUALS_SHEET).range(
-                    (first, 1), (first + len(uw.actuals.entries) - 1, len(layout.ACTUAL_COLUMNS))).rows.autofit()
+                live.fit_rows(layout.ACTUALS_SHEET, first, first + len(uw.actuals.entries) - 1,
+                              len(layout.ACTUAL_COLUMNS))
     finally:
         live.status(None)
     findings = dedupe([*uw.findings, *us.findings])  # what ``xlsxtools score`` reports
@@ -716,7 +713,7 @@ def open_findings(book: Any, config: Config | None = None) -> str:
     return text
 
 
-def report(book: Any) -> str:
+def report(book: Any, config: Config | None = None) -> str:
     """分析报告: ``xlsxtools report SUMMARY -o …-分析报告.docx`` for the summary file of the last
     consolidation; opens nothing (Word is another application) but says where the file is."""
     from xlsxtools.report.run import make_report
