@@ -40,5 +40,9 @@ def test_hostile_folder(tmp_path: Path):
     codes = {Path(f["文件"]).name: f["代码"] for f in findings if f.get("文件") and f.get("代码", "").startswith("W00")}
     assert codes["far.xlsx"] == "W005" and codes["fifo.xlsx"] == codes["loop.xlsx"] == codes["zero.xlsm"] == "W006"
     about = {r[0]: r[1] for r in sheet(out, layout.CONS_ABOUT_SHEET) if r and r[0]}
-    assert about["跳过：不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm/.xls/.xlsb/.ods）"] == str(folder / "notes.pdf")
+    assert about["跳过的文件"] == (f"不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm/.xls/.xlsb/.ods） 1 个"
+                                 f"（逐个列在“{layout.CONS_MISSING_SHEET}”中）")
+    _, missing = table_rows(out, layout.CONS_MISSING_SHEET)
+    assert [(r["文件"], r["说明"]) for r in missing if r["类别"] == "跳过的文件"] == [
+        (str(folder / "notes.pdf"), "不是 Excel 工作簿（扩展名不是 .xlsx/.xlsm/.xls/.xlsb/.ods）")]
     assert "每个文件最长 20 秒" in about["读取限制"]

@@ -93,10 +93,10 @@ def run_consolidation(corpus_dir: Path, valid: list[Path], out: Path, *, timeout
         d = dict(zip(header, r, strict=False))
         if d.get("文件"):
             by_file[d["文件"]] = d
-    about = wb.get_sheet_by_name(layout.CONS_ABOUT_SHEET).to_python()
-    skipped_named = {r[1] for r in about if r and str(r[0]).startswith("跳过：")}
-    # superseded duplicates (many corpus files are edits of the same three samples) are on 未提交
+    # skipped files and superseded duplicates (many corpus files are edits of the same three samples)
+    # are on 未提交
     missing = wb.get_sheet_by_name(layout.CONS_MISSING_SHEET).to_python()
+    skipped_named = {r[2] for r in missing if len(r) > 3 and str(r[0]) == "跳过的文件"}
     duplicates = {r[2] for r in missing if len(r) > 3 and str(r[0]).startswith("重复提交")}
     for p in valid:
         d = by_file.get(str(p))

@@ -21,7 +21,7 @@ temporary path and renamed into place.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -479,10 +479,11 @@ def _write_findings_sheet(sheet: _RowSheet, wb: Any, cons: Consolidation) -> int
     return n
 
 
-def _write_missing_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> None:
+def _write_missing_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation,
+                         skipped_files: Sequence[tuple[str, str]] = ()) -> None:
     cols = (Column("kind", "类别", 16), Column("unit", "单位名称", 28, wrap=True), Column("file", "文件", 30, wrap=True),
             Column("note", "说明", 40, wrap=True))
-    title = "未提交、不在名册中和重复提交的单位"
+    title = "未提交、不在名册中和重复提交的单位，以及跳过的文件"
     if cons.roster_file is None:
         title += "（未提供名册 --roster，只列出重复提交）"
     sheet = _Sheet(wb, fmt, layout.CONS_MISSING_SHEET, title, cols)
@@ -495,6 +496,8 @@ def _write_missing_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation) -> N
         sheet.write(["不在名册中", u.display_name, u.path, "工作簿中的单位名称与名册中的任何单位都不相符"])
     for u in cons.duplicates:
         sheet.write(["重复提交（未计入）", u.display_name, u.path, u.note])
+    for path, why in skipped_files:  # files in the folders that are not workbooks (counted on 说明)
+        sheet.write(["跳过的文件", "", path, why])
     sheet.finish()
 
 
@@ -687,9 +690,6 @@ def _write_overview_sheet(ws: Any, fmt: dict[str, Any], cons: Consolidation, inf
 
 
 #: Skipped files named one per row on 说明 (the rest are counted).
-ABOUT_SKIPPED_MAX = 10_000
-
-
 def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: RunInfo, findings: int) -> None:
     ws = wb.add_worksheet(layout.CONS_ABOUT_SHEET)
     ws.set_column(0, 0, 22)
@@ -703,7 +703,7 @@ def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: 
         ("工具版本", f"xlsxtools {info.tool_version}"),
         ("读取的文件夹", "；".join(info.folders)),
         ("找到的工作簿", f"{info.files} 个"),
-        ("跳过的文件", skipped),
+        ("跳过的文件", skipped + (f"（逐个列在“{layout.CONS_MISSING_SHEET}”中）" if info.skipped_files else "")),
         ("无法读取的工作簿", f"{unreadable} 个（见“{layout.CONS_SUMMARY_SHEET}”中状态为“无法读取”的行）"),
         ("重复提交（未计入）", f"{len(cons.duplicates)} 个"),
         ("计入汇总的单位", f"{sum(1 for u in cons.units if u.readable)} 个，其中参与排名 {ranked} 个"),
@@ -725,9 +725,6 @@ def _write_about_sheet(wb: Any, fmt: dict[str, Any], cons: Consolidation, info: 
              ("合计行", totals_label(cons.units) + "。平均值按四舍五入保留两位小数，与各项得分相同。")]
     rows += [("备注", n) for n in info.notes]
     rows += [("读取限制", info.limits)] if info.limits else []
-    rows += [(f"跳过：{why}", path) for path, why in info.skipped_files[:ABOUT_SKIPPED_MAX]]
-    if len(info.skipped_files) > ABOUT_SKIPPED_MAX:
-        rows.append(("跳过：其余", f"另有 {len(info.skipped_files) - ABOUT_SKIPPED_MAX} 个文件未逐一列出"))
     for i, (k, v) in enumerate(rows, start=2):
         ws.set_row(i, row_height([(k, 22), (v, 100)]))
         ws.write_string(i, 0, k, fmt["bold_top"])
@@ -815,7 +812,7 @@ class SummaryWriter:
             n = _write_findings_sheet(self.findings, wb, cons)
             _write_summary_rows(self.summary, fmt, cons)
             _write_overview_sheet(self.overview, fmt, cons, info)
-            _write_missing_sheet(wb, fmt, cons)
+            _write_missing_sheet(wb, fmt, cons, info.skipped_files)
             _write_charts_sheet(wb, fmt, cons)
             if trend is not None:
                 _write_trend_sheet(wb, fmt, trend)
