@@ -205,7 +205,7 @@ def test_detail_rows_and_equals_sign_as_text(summary):
     assert isinstance(qual["指标值"], str)
     assert rate["实际完成值"] == 100 and rate["得分"] == 2 and rate["计分规则类型"] == "按完成比例"
     late = next(r for r in zw if r["三级指标"] == "工作完成时间")
-    assert late["实际完成值"] == "2027-01-08" and late["得分"] == 10  # yyyy-mm-dd in every locale
+    assert late["实际完成值"] == date(2027, 1, 8) and late["得分"] == 10  # a date, shown yyyy-mm-dd
     assert "年终结算" in late["偏差原因分析及改进措施"]
     # "=" is stored as a string cell, never a formula: no <f> element anywhere in the sheets.
     with zipfile.ZipFile(out) as z:

@@ -8,6 +8,7 @@ summary and sees the same cells and number formats.
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -59,7 +60,7 @@ def _reference(path: Path, rows: list[tuple]) -> None:
     """The same rows written cell by cell with XlsxWriter's public API."""
     wb, ws = _base(str(path))
     num = wb.add_format({"num_format": "0.00"})
-    day = wb.add_format({"num_format": 14})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})  # the same in every locale, unlike the built-in 14
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row):
             if isinstance(v, bool):
@@ -172,7 +173,9 @@ def test_dimension_and_styles_are_extended(pair):
     assert f'<dimension ref="A1:C{2 + len(_rows())}"/>' in sheet
     assert "\x00" not in sheet and "\x01" not in sheet and "\x02" not in sheet
     assert sheet.count("<row ") == 2 + len(_rows())
-    assert '<xf numFmtId="2" ' in styles and '<xf numFmtId="14" ' in styles
+    date_id = re.search(r'<numFmt numFmtId="(\d+)" formatCode="yyyy-mm-dd"/>', styles).group(1)
+    assert '<xf numFmtId="2" ' in styles and f'<xf numFmtId="{date_id}" ' in styles
+    assert '<xf numFmtId="14" ' not in styles  # the locale's short date: 1/8/2027 in US English
 
 
 def test_render_row_values():
@@ -349,3 +352,17 @@ def test_spool_keeps_no_row_past_the_last_one():
 def test_a_lone_surrogate_cannot_break_a_row():
     row = render_row(("a\udc80b",)).decode("utf-8")
     assert "<t>a\ufffdb</t>" in row  # replaced like every XML-illegal character (xmlsafe)
+
+
+def test_the_date_format_is_added_once_and_reused():
+    from xlsxtools.consolidate.sheetxml import _add_num_formats
+
+    bare = b'<styleSheet xmlns="x"><cellXfs count="1"><xf/></cellXfs></styleSheet>'
+    out, ids = _add_num_formats(bare, ["yyyy-mm-dd"])
+    assert ids == {"yyyy-mm-dd": 164}
+    assert b'<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts><cellXfs' in out
+    have = (b'<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="0.00"/>'
+            b'<numFmt numFmtId="170" formatCode="yyyy-mm-dd"/></numFmts></styleSheet>')
+    assert _add_num_formats(have, ["yyyy-mm-dd"]) == (have, {"yyyy-mm-dd": 170})
+    out, ids = _add_num_formats(have, ["0.0%"])
+    assert ids == {"0.0%": 171} and b'<numFmts count="3">' in out and out.count(b"<numFmt ") == 3

@@ -112,22 +112,12 @@ def test_rate_limit(api):
     assert codes == [200, 200, 200, 429, 429]
 
 
-def test_without_the_button_module_every_name_is_unknown(tmp_path, worker_pool):
-    import importlib.util
-
-    if importlib.util.find_spec("xlsxtools.service.excel_remote") is not None:
-        pytest.skip("the real button module is installed")
-    svc = build_service("sqlite", tmp_path / "data", None, worker_pool, [UNIT])
-    token = new_token(svc.client(svc.units[UNIT]))
-    r = svc.client().post("/api/xlwings/check_rows", json=BOOK, headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 404
-
-
 def test_real_buttons_through_the_route(tmp_path, worker_pool, demo_files):
-    """With the buttons' module (branch i12excel) present: the VBA client's payload, end to end."""
-    excel_remote = pytest.importorskip("xlsxtools.service.excel_remote")
-    remote = pytest.importorskip("xlsxtools.excel.remote")
-    make = getattr(remote, "vba_payload_from_file", None) or remote.payload_from_file
+    """The VBA client's payload of a demo workbook through the route to the real button module."""
+    from xlsxtools.excel import remote
+    from xlsxtools.service import excel_remote
+
+    make = remote.vba_payload_from_file
     assert "check_rows" in excel_remote.BUTTONS
     svc = build_service("sqlite", tmp_path / "data", None, worker_pool, [UNIT])
     token = new_token(svc.client(svc.units[UNIT]))

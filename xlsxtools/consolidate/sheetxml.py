@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from xlsxtools.layout import col_index, col_letter
 
@@ -33,8 +34,10 @@ ROW_MARK = b"\x00"
 #: replaces them with the cellXfs index it adds to styles.xml).
 NUMBER_MARK = b"\x01"
 DATE_MARK = b"\x02"
-#: The built-in number formats those styles use: 2 is "0.00", 14 the locale's short date.
-_STYLE_FORMATS = ((NUMBER_MARK, 2), (DATE_MARK, 14))
+#: The number formats those styles use: the built-in 2 is "0.00"; dates get their own format
+#: yyyy-mm-dd (the built-in 14 is the viewer's locale short date: 1/8/2027 in US English).
+DATE_FORMAT = "yyyy-mm-dd"
+_STYLE_FORMATS: tuple[tuple[bytes, int | str], ...] = ((NUMBER_MARK, 2), (DATE_MARK, DATE_FORMAT))
 
 MAX_STRING = 32767
 #: The last row a worksheet has (Excel 2007 and later).
@@ -218,12 +221,46 @@ def _add_styles(styles: bytes) -> tuple[bytes, dict[bytes, bytes]]:
     if m is None or end < 0:
         raise RuntimeError("styles.xml without cellXfs: cannot add the summary's row styles")
     first = int(m.group(1))
-    xfs = b"".join(b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' % fmt
-                   for _, fmt in _STYLE_FORMATS)
+    styles, ids = _add_num_formats(styles, [fmt for _, fmt in _STYLE_FORMATS if isinstance(fmt, str)])
+    m = re.search(rb'<cellXfs count="(\d+)">', styles)
+    end = styles.find(b"</cellXfs>")
+    assert m is not None
+    xfs = b"".join(b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+                   % (ids[fmt] if isinstance(fmt, str) else fmt) for _, fmt in _STYLE_FORMATS)
     marks = {mark: b"%d" % (first + i) for i, (mark, _) in enumerate(_STYLE_FORMATS)}
     n = first + len(_STYLE_FORMATS)
     out = styles[:m.start()] + b'<cellXfs count="%d">' % n + styles[m.end():end] + xfs + styles[end:]
     return out, marks
+
+
+_NUM_FMT = re.compile(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"/>')
+
+
+def _add_num_formats(styles: bytes, codes: list[str]) -> tuple[bytes, dict[str, int]]:
+    """styles.xml with the custom number formats ``codes`` (reused when already there), and code → id."""
+    have = {code.decode(): int(i) for i, code in _NUM_FMT.findall(styles)}
+    ids: dict[str, int] = {}
+    new = b""
+    next_id = max([163, *have.values()]) + 1  # custom formats start at 164
+    for code in codes:
+        if code in have:
+            ids[code] = have[code]
+        else:
+            ids[code] = next_id
+            new += b'<numFmt numFmtId="%d" formatCode="%s"/>' % (next_id, escape(code, {"\"": "&quot;"}).encode())
+            next_id += 1
+    if not new:
+        return styles, ids
+    m = re.search(rb'<numFmts count="(\d+)">', styles)
+    if m is not None:
+        end = styles.find(b"</numFmts>")
+        count = int(m.group(1)) + new.count(b"<numFmt ")
+        return styles[:m.start()] + b'<numFmts count="%d">' % count + styles[m.end():end] + new + styles[end:], ids
+    at = re.search(rb"<styleSheet[^>]*>", styles)
+    if at is None:
+        raise RuntimeError("styles.xml without styleSheet")
+    block = b'<numFmts count="%d">' % new.count(b"<numFmt ") + new + b"</numFmts>"
+    return styles[:at.end()] + block + styles[at.end():], ids
 
 
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')

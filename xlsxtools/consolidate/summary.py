@@ -384,13 +384,7 @@ def _write_summary_rows(sheet: _Sheet, fmt: dict[str, Any], cons: Consolidation)
 def _actual_value(v: Any, percent_format: bool) -> Any:
     if percent_format and isinstance(v, int | float) and not isinstance(v, bool):
         return round(v * 100, 6)  # shown in percent points, like the target
-    if isinstance(v, datetime | date):
-        # yyyy-mm-dd in every locale: the spliced rows' date style is Excel's locale short date
-        # (sheetxml), which shows 12/20/2026 to a US-English viewer; this column mixes numbers,
-        # grades and dates anyway.
-        return v.strftime("%Y-%m-%d") if not isinstance(v, datetime) or not (v.hour or v.minute) \
-            else v.strftime("%Y-%m-%d %H:%M")
-    return v
+    return v  # a date stays a date: the spliced rows' date style shows yyyy-mm-dd in every locale
 
 
 #: 指标明细 columns whose numbers show as "0.00" (分值, 得分).
