@@ -196,3 +196,19 @@ def test_approved_table_is_the_baseline_of_the_tamper_check(svc, demo_files):
     wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(bureau.get(st["download"]).content))
     cells = [str(v) for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for v in row]
     assert any("设置政务服务窗口数" in c and "98" in c and "90" in c for c in cells), "the change is named"
+
+
+def test_a_pdf_self_evaluation_from_another_province_is_checked(svc):
+    """An upload in a format beyond the template's: a published 四川 项目绩效自评表 as PDF. Expected by
+    hand (tests/data/real/sc-2022-proj-self-01/expected.json): its project's indicators are read
+    and the actual values copied from the targets ("≥266米") are reported."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "data" / "real" / "sc-2022-proj-self-01" / "source.pdf"
+    c = svc.client(svc.units[ZHENGWU])
+    r = upload(c, src, "水利局自评表.pdf")
+    assert r.status_code == 303
+    html = c.get(r.headers["location"]).text
+    assert "不支持的文件类型" not in html and "无法读取" not in html
+    assert "安装坡面水标尺" in html and "水标尺宽度" in html
+    assert "S009" in html  # 实际完成值 copied from the target
