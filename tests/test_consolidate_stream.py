@@ -47,12 +47,14 @@ def _reference(folder: Path, out: Path, roster: list[str] | None = None) -> None
     cfg = Config()
     details = {}
     results = []
-    for path in runner.discover([folder], exclude=[out]).files:
+    found = runner.discover([folder], exclude=[out])
+    for path in found.files:
         res, det = runner.evaluate_path(path, cfg, digests=False)
         results.append(res)
         details[res.path] = det
     cons = core.aggregate(results, roster, "名册.txt" if roster is not None else None)
-    summary.write_summary(out, cons, lambda u: details[u.path], RunInfo(tool_version="test"))
+    summary.write_summary(out, cons, lambda u: details[u.path],
+                          RunInfo(tool_version="test", skipped_files=list(found.skipped_files)))
 
 
 @pytest.mark.parametrize("constant_memory", [False, True])
