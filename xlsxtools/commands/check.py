@@ -171,12 +171,7 @@ def command(files: tuple[Path, ...], as_json: bool, select: tuple[str, ...], ign
     from xlsxtools.checks import run_checks
     from xlsxtools.config import load_config
 
-    if (out is not None or in_place) and not annotate:
-        raise UserError("-o / --in-place 只能与 --annotate 一起使用")
-    if annotate and out is None and not in_place:
-        raise UserError("--annotate 需要 -o 输出文件，或 --in-place 直接标注原文件（会先备份）")
-    if annotate and out is not None and len(files) > 1:
-        raise UserError("标注多个文件时请用 --in-place（-o 只能用于一个文件）")
+    check_annotate_options(annotate, out, in_place, len(files))
     sel, ign = _codes(select), _codes(ignore)
     config = load_config(config_path)
 
@@ -241,3 +236,13 @@ def _annotate(loaded: Loaded, findings: list[Finding], out: Path | None, in_plac
     if backup is not None:
         msg += f"（原文件已备份为 {backup}）"
     click.echo(msg, err=True)
+
+
+def check_annotate_options(annotate: bool, out: object, in_place: bool, files: int) -> None:
+    """The rules of --annotate, -o and --in-place (``check`` and ``monitor``)."""
+    if (out is not None or in_place) and not annotate:
+        raise UserError("-o / --in-place 只能与 --annotate 一起使用")
+    if annotate and out is None and not in_place:
+        raise UserError("--annotate 需要 -o 输出文件，或 --in-place 直接标注原文件（会先备份）")
+    if annotate and out is not None and files > 1:
+        raise UserError("标注多个文件时请用 --in-place（-o 只能用于一个文件）")

@@ -130,15 +130,10 @@ def command(files: tuple[Path, ...], as_json: bool, config_path: Path | None, to
       xlsxtools monitor 政务服务中心.xlsm --today 2026-08-10
       xlsxtools monitor 政务服务中心.xlsm --annotate -o 已标注.xlsm
     """
-    from xlsxtools.commands.check import print_human
+    from xlsxtools.commands.check import check_annotate_options, print_human
     from xlsxtools.config import load_config
 
-    if (out is not None or in_place) and not annotate:
-        raise UserError("-o / --in-place 只能与 --annotate 一起使用")
-    if annotate and out is None and not in_place:
-        raise UserError("--annotate 需要 -o 输出文件，或 --in-place 直接标注原文件（会先备份）")
-    if annotate and out is not None and len(files) > 1:
-        raise UserError("标注多个文件时请用 --in-place（-o 只能用于一个文件）")
+    check_annotate_options(annotate, out, in_place, len(files))
     config = load_config(config_path)
     policy = config.monitoring
     if today_text:

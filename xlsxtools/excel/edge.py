@@ -154,40 +154,35 @@ def template_fill(sheet: str, ref: str) -> str:
     """The fill ("RRGGBB", "" none) the template gives a cell of 实际完成's or 运行监控's grid and
     budget band: the grey of cells linked to 目标表 or computed. Engines that cannot read a cell's
     fill (the remote book) record this one for a cell they mark, so clearing the mark restores it."""
-    if sheet == layout.MONITOR_SHEET:
-        return _monitor_fill(ref)
-    if sheet != layout.ACTUALS_SHEET:
+    shape = _LINKED_SHEETS.get(sheet)
+    if shape is None:
         return ""
     from xlsxtools.workbook.template import LINKED_FILL
 
+    unit_cell, budget_row, fields, budget_col, inputs, first_row, columns = shape
     row, col = split_ref(ref)
-    if ref == layout.ACTUALS_UNIT_VALUE_CELL:
-        return LINKED_FILL
-    if row == layout.BUDGET_VALUE_ROW:
-        for f in layout.BUDGET_FIELDS:
-            if layout.BUDGET_COL[f.key] == layout.col_letter(col):
-                return "" if f.key in layout.BUDGET_INPUT_KEYS else LINKED_FILL
-        return ""
-    if row >= layout.ACTUAL_FIRST_ROW and col <= len(layout.ACTUAL_COLUMNS):
-        return "" if layout.ACTUAL_COLUMNS[col - 1].input else LINKED_FILL
-    return ""
-
-
-def _monitor_fill(ref: str) -> str:
-    from xlsxtools.workbook.template import LINKED_FILL
-
-    row, col = split_ref(ref)
-    unit_row, unit_col = split_ref(layout.MONITOR_UNIT_VALUE_CELL)
+    unit_row, unit_col = split_ref(unit_cell)
     if row == unit_row and col >= unit_col:
         return LINKED_FILL  # the unit name, merged across the row
-    if row == layout.MONITOR_BUDGET_VALUE_ROW:
-        for f in layout.MONITOR_BUDGET_FIELDS:
-            if layout.MONITOR_BUDGET_COL[f.key] == layout.col_letter(col):
-                return "" if f.key in layout.MONITOR_BUDGET_INPUT_KEYS else LINKED_FILL
+    if row == budget_row:
+        for f in fields:
+            if budget_col[f.key] == layout.col_letter(col):
+                return "" if f.key in inputs else LINKED_FILL
         return ""
-    if row >= layout.MONITOR_FIRST_ROW and col <= len(layout.MONITOR_COLUMNS):
-        return "" if layout.MONITOR_COLUMNS[col - 1].input else LINKED_FILL
+    if row >= first_row and col <= len(columns):
+        return "" if columns[col - 1].input else LINKED_FILL
     return ""
+
+
+#: The sheets linked to 目标表: unit name cell, budget band (row, fields, columns, typed keys), grid.
+_LINKED_SHEETS: dict[str, tuple[Any, ...]] = {
+    layout.ACTUALS_SHEET: (layout.ACTUALS_UNIT_VALUE_CELL, layout.BUDGET_VALUE_ROW, layout.BUDGET_FIELDS,
+                           layout.BUDGET_COL, layout.BUDGET_INPUT_KEYS, layout.ACTUAL_FIRST_ROW,
+                           layout.ACTUAL_COLUMNS),
+    layout.MONITOR_SHEET: (layout.MONITOR_UNIT_VALUE_CELL, layout.MONITOR_BUDGET_VALUE_ROW,
+                           layout.MONITOR_BUDGET_FIELDS, layout.MONITOR_BUDGET_COL, layout.MONITOR_BUDGET_INPUT_KEYS,
+                           layout.MONITOR_FIRST_ROW, layout.MONITOR_COLUMNS),
+}
 
 
 def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -144,23 +144,29 @@ def upgrade_hint(version: str | None, file: str | None = None) -> str:
     return "请用当前模板重新导入（xlsxtools import）"
 
 
-def check_unit_workbook(wb: Workbook, file: str | None = None) -> None:
-    """Raise NotATemplateWorkbook / LayoutVersionMismatch unless ``wb`` is a unit workbook of the
-    current layout (marker, version and kind cells of the lists sheet, and the two grid sheets)."""
-    hint = "请用 xlsxtools template build 生成的模板，或用 xlsxtools import 把旧表导入模板"
+def unit_workbook_version(wb: Workbook, file: str | None, hint: str) -> str:
+    """The layout version of a unit workbook made from the template (any version); raises
+    NotATemplateWorkbook, naming the cell, for anything else."""
     if layout.LISTS_SHEET not in wb.sheetnames:
         raise NotATemplateWorkbook(f"不是由模板生成的单位工作簿：缺少隐藏的「{layout.LISTS_SHEET}」表",
                                    file=file, hint=hint)
     ws = wb[layout.LISTS_SHEET]
-    marker = clean(ws[layout.MARKER_CELL].value)
-    if marker != layout.VERSION_MARKER:
+    if clean(ws[layout.MARKER_CELL].value) != layout.VERSION_MARKER:
         raise NotATemplateWorkbook("不是由模板生成的单位工作簿：没有模板标记", file=file, sheet=ws.title,
                                    cell=layout.MARKER_CELL, hint=hint)
     kind = clean(ws[layout.KIND_CELL].value)
     if kind != layout.KIND_UNIT:
         raise NotATemplateWorkbook(f"这是「{kind or '未知'}」类工作簿，不是单位工作簿", file=file, sheet=ws.title,
                                    cell=layout.KIND_CELL)
-    version = clean(ws[layout.VERSION_CELL].value)
+    return clean(ws[layout.VERSION_CELL].value)
+
+
+def check_unit_workbook(wb: Workbook, file: str | None = None) -> None:
+    """Raise NotATemplateWorkbook / LayoutVersionMismatch unless ``wb`` is a unit workbook of the
+    current layout (marker, version and kind cells of the lists sheet, and the two grid sheets)."""
+    hint = "请用 xlsxtools template build 生成的模板，或用 xlsxtools import 把旧表导入模板"
+    version = unit_workbook_version(wb, file, hint)
+    ws = wb[layout.LISTS_SHEET]
     if version != layout.LAYOUT_VERSION:
         raise LayoutVersionMismatch(
             f"工作簿来自模板版本 {version or '未知'}，当前版本为 {layout.LAYOUT_VERSION}", file=file, sheet=ws.title,

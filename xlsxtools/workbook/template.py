@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -305,31 +305,38 @@ def _link(sheet: str, cell: str) -> str:
     return f'=IF({ref}="","",{ref})'
 
 
-def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None) -> None:
-    ws = wb.create_sheet(layout.ACTUALS_SHEET)
-    cols = layout.ACTUAL_COLUMNS
-    last_col = layout.col_letter(max(len(cols), len(layout.BUDGET_FIELDS)))
+def _linked_sheet_head(wb: Workbook, st: _Styles, name: str, title: str, cols: Sequence[layout.Column],
+                       budget_width: int, label_cell: str, value_cell: str) -> tuple[Any, str]:
+    """A sheet linked to 目标表 (实际完成, 运行监控): column widths, the title, and the unit name
+    linked to 目标表's. Returns the sheet and its last column letter."""
+    ws = wb.create_sheet(name)
+    last_col = layout.col_letter(max(len(cols), budget_width))
     for i, c in enumerate(cols, start=1):
         ws.column_dimensions[layout.col_letter(i)].width = c.width
-    _title(ws, st, layout.ACTUALS_TITLE, last_col)
-
-    # Unit name, linked to 目标表.
-    label = ws[layout.ACTUALS_UNIT_LABEL_CELL]
+    _title(ws, st, title, last_col)
+    label = ws[label_cell]
     label.value = layout.HEADER_FIELDS[0].title
     label.font = st.bold
     label.alignment = st.center
-    lcol = layout.ACTUALS_UNIT_LABEL_CELL.rstrip("0123456789")
-    vcol = layout.ACTUALS_UNIT_VALUE_CELL.rstrip("0123456789")
-    urow = int(layout.ACTUALS_UNIT_VALUE_CELL[len(vcol):])
+    lcol = label_cell.rstrip("0123456789")
+    vcol = value_cell.rstrip("0123456789")
+    urow = int(value_cell[len(vcol):])
     _merge(ws, lcol, urow, layout.col_letter(layout.col_index(vcol) - 1), border=st.border)
-    value = ws[layout.ACTUALS_UNIT_VALUE_CELL]
-    name_cell = f"{layout.HEADER_VALUE_COL}{layout.HEADER_ROW['name']}"
-    value.value = _link(layout.TARGETS_SHEET, name_cell)
+    value = ws[value_cell]
+    value.value = _link(layout.TARGETS_SHEET, f"{layout.HEADER_VALUE_COL}{layout.HEADER_ROW['name']}")
     value.font = st.body
     value.alignment = st.left
     value.fill = st.linked_fill
     _merge(ws, vcol, urow, last_col, border=st.border)
     ws.row_dimensions[urow].height = 22
+    return ws, last_col
+
+
+def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None) -> None:
+    cols = layout.ACTUAL_COLUMNS
+    ws, last_col = _linked_sheet_head(wb, st, layout.ACTUALS_SHEET, layout.ACTUALS_TITLE, cols,
+                                      len(layout.BUDGET_FIELDS), layout.ACTUALS_UNIT_LABEL_CELL,
+                                      layout.ACTUALS_UNIT_VALUE_CELL)
 
     # Budget and totals band: titles, values directly below.
     for f in layout.BUDGET_FIELDS:
@@ -391,28 +398,10 @@ def _monitoring_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | No
     """运行监控 (mid-year monitoring): the budget band with the time schedule and, per indicator
     linked row for row to 目标表, the progress so far, the expected year-end value, the deviation
     cause, the likelihood of meeting the target and the explanation with corrective measures."""
-    ws = wb.create_sheet(layout.MONITOR_SHEET)
     cols = layout.MONITOR_COLUMNS
-    last_col = layout.col_letter(max(len(cols), len(layout.MONITOR_BUDGET_FIELDS)))
-    for i, c in enumerate(cols, start=1):
-        ws.column_dimensions[layout.col_letter(i)].width = c.width
-    _title(ws, st, layout.MONITOR_TITLE, last_col)
-
-    label = ws[layout.MONITOR_UNIT_LABEL_CELL]
-    label.value = layout.HEADER_FIELDS[0].title
-    label.font = st.bold
-    label.alignment = st.center
-    lcol = layout.MONITOR_UNIT_LABEL_CELL.rstrip("0123456789")
-    vcol = layout.MONITOR_UNIT_VALUE_CELL.rstrip("0123456789")
-    urow = int(layout.MONITOR_UNIT_VALUE_CELL[len(vcol):])
-    _merge(ws, lcol, urow, layout.col_letter(layout.col_index(vcol) - 1), border=st.border)
-    value = ws[layout.MONITOR_UNIT_VALUE_CELL]
-    value.value = _link(layout.TARGETS_SHEET, f"{layout.HEADER_VALUE_COL}{layout.HEADER_ROW['name']}")
-    value.font = st.body
-    value.alignment = st.left
-    value.fill = st.linked_fill
-    _merge(ws, vcol, urow, last_col, border=st.border)
-    ws.row_dimensions[urow].height = 22
+    ws, last_col = _linked_sheet_head(wb, st, layout.MONITOR_SHEET, layout.MONITOR_TITLE, cols,
+                                      len(layout.MONITOR_BUDGET_FIELDS), layout.MONITOR_UNIT_LABEL_CELL,
+                                      layout.MONITOR_UNIT_VALUE_CELL)
 
     vrow = layout.MONITOR_BUDGET_VALUE_ROW
     bcol = layout.MONITOR_BUDGET_COL

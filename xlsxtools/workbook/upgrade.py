@@ -35,18 +35,10 @@ class UpgradeResult:
 
 
 def _version(wb: Any, file: str) -> str:
-    hint = "请用 xlsxtools import 把旧表导入模板"
-    if layout.LISTS_SHEET not in wb.sheetnames:
-        raise NotATemplateWorkbook(f"不是由模板生成的单位工作簿：缺少隐藏的「{layout.LISTS_SHEET}」表", file=file, hint=hint)
+    from xlsxtools.workbook.dropdowns import unit_workbook_version
+
+    version = unit_workbook_version(wb, file, "请用 xlsxtools import 把旧表导入模板")
     ws = wb[layout.LISTS_SHEET]
-    if clean(ws[layout.MARKER_CELL].value) != layout.VERSION_MARKER:
-        raise NotATemplateWorkbook("不是由模板生成的单位工作簿：没有模板标记", file=file, sheet=ws.title,
-                                   cell=layout.MARKER_CELL, hint=hint)
-    kind = clean(ws[layout.KIND_CELL].value)
-    if kind != layout.KIND_UNIT:
-        raise NotATemplateWorkbook(f"这是「{kind or '未知'}」类工作簿，不是单位工作簿", file=file, sheet=ws.title,
-                                   cell=layout.KIND_CELL)
-    version = clean(ws[layout.VERSION_CELL].value)
     if version == layout.LAYOUT_VERSION:
         raise UserError(f"工作簿已经是当前模板版本 {version}，不需要升级", file=file)
     if version not in layout.UPGRADABLE_VERSIONS:
