@@ -29,7 +29,7 @@ def test_migrations_match_the_tables_the_code_uses(engine):
         diffs = compare_metadata(MigrationContext.configure(conn), db.metadata)
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     assert diffs == []
-    assert version == "0001"
+    assert version == "0002"
 
 
 def test_migrate_is_idempotent_and_keeps_the_secret(engine):
