@@ -217,3 +217,37 @@ def test_bureau_consolidates_two_periods_with_trend_and_downloads_the_report(svc
     r = anon.get(july["report"])
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert bureau.get(july_job.replace(july_job.rsplit("/", 1)[1], "999999") + "/report").status_code == 404
+
+
+def test_the_page_shows_what_monitor_json_gives(tmp_path, capsys):
+    """The worker's monitoring result is the ``xlsxtools monitor --json`` object of the same file
+    (the page adds only the policy text, the finding levels and the upgrade fields)."""
+    import json
+    from datetime import date
+
+    from xlsxtools.cli import main
+    from xlsxtools.config import Config
+    from xlsxtools.service.jobs import UPLOAD_LABEL, monitoring
+
+    wb = monitored_workbook(tmp_path / "比对.xlsm", expected_row2=3)
+    with pytest.raises(SystemExit):
+        main(["monitor", str(wb), "--json", "--today", "2026-08-10"])
+    cli = json.loads(capsys.readouterr().out)["files"][0]
+    got = monitoring(wb, Config(), date(2026, 8, 10))
+    for k in ("period", "months", "schedule", "rate", "gap", "expected_rate", "indicators", "at_risk", "state",
+              "reason", "summary"):
+        assert got[k] == cli[k], k
+    assert [(f["code"], f["sheet"], f["cell"], f["message"].replace(UPLOAD_LABEL, str(wb))) for f in got["findings"]] \
+        == [(f["code"], f["sheet"], f["cell"], f["message"]) for f in cli["findings"]]
+    assert got["state"] == "红" and got["sheet"] is True
+
+
+def test_a_period_other_than_the_collection_period_is_pointed_out(svc, tmp_path):
+    bureau = svc.client("czj")
+    assert post(bureau, "/bureau/period", "/bureau", period="2026-08").status_code == 303
+    unit = svc.client(svc.units[ZHENGWU])
+    html = unit.get(upload(unit, monitored_workbook(tmp_path / "七月.xlsm", expected_row2=4))).text
+    assert "工作簿的监控期间为 1-7月，而当前收取期间是 2026-08" in by_id(html, "mon-period-note")
+    assert post(bureau, "/bureau/period", "/bureau", period="2026-07").status_code == 303
+    html = unit.get(upload(unit, monitored_workbook(tmp_path / "七月.xlsm", expected_row2=4))).text
+    assert 'id="mon-period-note"' not in html
