@@ -251,3 +251,15 @@ def test_a_period_other_than_the_collection_period_is_pointed_out(svc, tmp_path)
     assert post(bureau, "/bureau/period", "/bureau", period="2026-07").status_code == 303
     html = unit.get(upload(unit, monitored_workbook(tmp_path / "七月.xlsm", expected_row2=4))).text
     assert 'id="mon-period-note"' not in html
+
+
+def test_a_report_that_cannot_be_made_does_not_fail_the_consolidation(tmp_path):
+    """The report step's own failure is a line on the consolidation page, not a failed job."""
+    from xlsxtools.service.jobs import _make_report
+    from xlsxtools.service.storage import BlobStore
+
+    bogus = tmp_path / "summary.xlsx"
+    bogus.write_bytes(b"not a workbook")
+    stored, line = _make_report(bogus, tmp_path / "report.docx", "2026-07", BlobStore(tmp_path / "store"))
+    assert stored is None and line.startswith("分析报告未能生成")
+    assert not (tmp_path / "report.docx").exists()
