@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxtools.errors import UnreadableFile
+from xlsxtools.workbook.preflight import OverLimit, current_limits
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.textfile import decode_text, read_bytes
 
@@ -74,6 +75,7 @@ def html_table_grid(table: Any) -> list[list[str]]:
     rows = [tr for tr in table.iter("tr") if tr.getparent() is not None
             and _owner_table(tr) is table]
     width = 0
+    budget = current_limits().cells  # grid positions the spans may cover (a span bomb is refused)
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
@@ -82,6 +84,10 @@ def html_table_grid(table: Any) -> list[list[str]]:
             while (r, c) in taken:
                 c += 1
             rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            budget -= rs * cs
+            if budget < 0:
+                raise OverLimit(f"网页表格的合并单元格覆盖的格子过多（上限 {current_limits().cells:,} 个），未读取",
+                                hint="上限可在 xlsxtools.toml 的 [limits] cells 中调整")
             grid[(r, c)] = _text(cell)
             for dr in range(rs):
                 for dc in range(cs):
@@ -140,7 +146,12 @@ def read_html(path: Path) -> list[SourceRow]:
             tables += 1
             for sub in el.iter():
                 done.add(sub)
-            for r, cells in enumerate(html_table_grid(el), start=1):
+            try:
+                grid = html_table_grid(el)
+            except UnreadableFile as exc:
+                exc.file = exc.file or str(path)
+                raise
+            for r, cells in enumerate(grid, start=1):
                 rows.append(SourceRow(cells, r, f"表格{tables}第{r}行", file=str(path)))
             continue
         if el.tag in _BLOCKS and _owner_table(el) is None and el.find(".//table") is None:
