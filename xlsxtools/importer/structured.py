@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from xlsxtools.errors import UnreadableFile
-from xlsxtools.workbook.preflight import OverLimit, current_limits
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.textfile import decode_text, read_bytes
+from xlsxtools.workbook.preflight import OverLimit, current_limits
 
 HTML_SUFFIXES = (".html", ".htm", ".mht", ".mhtml", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
