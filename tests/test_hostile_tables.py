@@ -41,3 +41,14 @@ def test_a_truncated_pdf_and_a_text_file_named_pdf(tmp_path: Path):
         # check lists an unreadable file as its W004 finding, under the file's name
         assert str(p) in r.stdout and "W004" in r.stdout and "无法打开 PDF" in r.stdout
         assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_a_pdf_whose_page_stream_is_damaged(tmp_path: Path):
+    """The file opens, its page does not (an unknown stream filter): a message naming the page."""
+    data = (REAL / "sc-2022-proj-self-01" / "source.pdf").read_bytes()
+    assert b"/FlateDecode" in data
+    bad = tmp_path / "坏页.pdf"
+    bad.write_bytes(data.replace(b"/FlateDecode", b"/FlateDecoXe"))
+    r = run("import", str(bad))
+    assert r.returncode == 2, r.stderr
+    assert str(bad) in r.stderr and "第 1 页已损坏" in r.stderr and "Traceback" not in r.stderr
