@@ -112,6 +112,7 @@ def test_unit_sees_its_monitoring_state_and_findings_and_others_do_not(svc, tmp_
     sub = post(unit, loc + "/submit", loc).headers["location"]
     sid = sub.rsplit("/", 1)[1]
     assert by_id(unit.get(sub).text, "monitor-state") == "黄"
+    assert 'mstate-amber">黄<' in unit.get("/unit").text  # the unit's list of submissions
     bureau = svc.client("czj")
     assert 'mstate-amber">黄<' in bureau.get("/bureau").text
     assert by_id(bureau.get(f"/bureau/submissions/{sid}").text, "mon-state") == "黄"
@@ -209,6 +210,7 @@ def test_bureau_consolidates_two_periods_with_trend_and_downloads_the_report(svc
     assert "2026" in doc.paragraphs[0].text or any("2026" in p.text for p in doc.paragraphs[:3])
     hist = bureau.get("/bureau/history").text
     assert f'href="{july_job}/report"' in hist
+    assert "红 1 绿 1" in hist and "黄 1 绿 1" in hist  # each period's consolidation, its state counts
     # a unit asking for the report (or the summary) gets 403; logged out: the login page
     for c in units.values():
         for url in (july["report"], july["download"], july_job):

@@ -232,6 +232,7 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     templates.env.filters["num"] = _num
     templates.env.filters["pct"] = _pct
     templates.env.filters["pts"] = _pts
+    templates.env.filters["fromjson"] = json.loads
     _routes(app, state, templates)
     return app
 
