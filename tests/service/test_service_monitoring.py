@@ -127,7 +127,8 @@ def test_unit_sees_its_monitoring_state_and_findings_and_others_do_not(svc, tmp_
 def test_a_red_state_names_the_indicator_as_text(svc, tmp_path):
     wb = monitored_workbook(tmp_path / "红.xlsm", expected_row2=3, name_row2=EVIL_NAME)
     unit = svc.client(svc.units[ZHENGWU])
-    html = unit.get(upload(unit, wb)).text
+    loc = upload(unit, wb)
+    html = unit.get(loc).text
     # expects 3 < 4 yet 确定能: J002 (an error) on its 完成目标可能性 cell, the indicator is at risk → 红
     assert by_id(html, "mon-state") == "红"
     assert by_id(html, "mon-reason") == (f"1 个指标预计完不成（{EVIL_NAME}）；预算执行率 43.00% 低于序时进度 58.33% "
@@ -136,6 +137,14 @@ def test_a_red_state_names_the_indicator_as_text(svc, tmp_path):
     findings = by_id(html, "mon-findings")
     assert sorted(re.findall(r"J0\d\d", findings)) == ["J001", "J002"] and f"{C['likelihood']}{FIRST + 2}" in findings
     assert EVIL_NAME not in html and "&lt;img src=x onerror=" in html
+    # and on the bureau's consolidation page, which lists each unit's reason
+    assert post(unit, loc + "/submit", loc).status_code == 303
+    bureau = svc.client("czj")
+    period = bureau.get("/bureau").text.split('name="period" value="')[1].split('"')[0]
+    job = post(bureau, "/bureau/consolidations", "/bureau", period=period).headers["location"]
+    wait_done(bureau, job)
+    page = bureau.get(job).text
+    assert EVIL_NAME in by_id(page, "mon-units") and EVIL_NAME not in page and "&lt;img src=x onerror=" in page
 
 
 def test_a_version_1_workbook_is_told_to_upgrade_and_can_download_it(svc, tmp_path):
@@ -242,6 +251,10 @@ def test_the_page_shows_what_monitor_json_gives(tmp_path, capsys):
     assert [(f["code"], f["sheet"], f["cell"], f["message"].replace(UPLOAD_LABEL, str(wb))) for f in got["findings"]] \
         == [(f["code"], f["sheet"], f["cell"], f["message"]) for f in cli["findings"]]
     assert got["state"] == "红" and got["sheet"] is True
+    from xlsxtools.checks.monitoring import STATE_ORDER
+    from xlsxtools.service.app import STATE_ORDER as PAGE_ORDER
+
+    assert PAGE_ORDER == STATE_ORDER
 
 
 def test_a_period_other_than_the_collection_period_is_pointed_out(svc, tmp_path):

@@ -177,14 +177,12 @@ def monitoring(p: Path, config: Config, today: date | None = None) -> dict[str, 
     offer the upgraded workbook."""
     from xlsxtools import layout
     from xlsxtools.commands.monitor import file_json, monitor_file
-    from xlsxtools.model import Severity
 
     policy = config.monitoring
     m = monitor_file(p, policy, today or date.today())
     d = file_json(m)
     d.pop("file", None)
     d["findings"] = [_finding_dict(f, p) for f in m.findings]
-    d["errors"] = sum(f.severity is Severity.ERROR for f in m.findings)
     d["policy"] = policy.describe()
     d["sheet"] = m.result is not None
     if m.result is None and not m.unreadable:
