@@ -165,7 +165,9 @@ def test_a_version_1_workbook_is_told_to_upgrade_and_can_download_it(svc, tmp_pa
     up = tmp_path / "升级后.xlsm"
     up.write_bytes(r.content)
     loc2 = upload(unit, up)
-    assert by_id(unit.get(loc2).text, "mon-state") == "未填报"
+    html = unit.get(loc2).text
+    assert by_id(html, "mon-state") == "未填报" and "尚未填写" in by_id(html, "mon-empty")
+    assert 'id="mon-findings"' not in html and 'id="mon-upgrade"' not in html
     # a workbook of the current version has nothing to upgrade: a message, not an error page
     r = unit.get(loc2 + "/download/upgraded")
     assert r.status_code == 303 and r.headers["location"] == loc2
