@@ -43,6 +43,7 @@ def routes(ids):
     u, s, j, a = ids["upload"], ids["sub"], ids["job"], ids["acct"]
     unit_owned = [("GET", f"/unit/uploads/{u}"), ("GET", f"/unit/uploads/{u}/download/original"),
                   ("GET", f"/unit/uploads/{u}/download/annotated"), ("GET", f"/unit/uploads/{u}/download/upgraded"),
+                  ("GET", f"/unit/uploads/{u}/download/monitored"),
                   ("POST", f"/unit/uploads/{u}/submit"),
                   ("GET", f"/unit/submissions/{s}"), ("GET", f"/unit/submissions/{s}/download/original")]
     unit_any = [("GET", "/unit"), ("POST", "/unit/upload"), ("POST", "/account/token")]

@@ -108,6 +108,12 @@ def test_unit_sees_its_monitoring_state_and_findings_and_others_do_not(svc, tmp_
     assert "J001" in findings and f"D{V}" in findings  # on 1-N月执行数, the only finding
     assert re.findall(r"J0\d\d", findings) == ["J001"]
     assert "监控规则：预算执行率低于序时进度超过 10 个百分点为黄、超过 20 个百分点为红" in html
+    # the workbook with the monitoring findings marked (as the 监控检查 button), re-read independently
+    r = unit.get(loc + "/download/monitored")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+    listed = [str(v) for row in book.get_sheet_by_name(layout.REPORT_SHEET).to_python() for v in row]
+    assert "J001" in listed and not any(re.fullmatch(r"[A-Z]\d{3}", v) and v != "J001" for v in listed)
     # the submission keeps the state; the bureau sees it on the roster and the submission
     sub = post(unit, loc + "/submit", loc).headers["location"]
     sid = sub.rsplit("/", 1)[1]

@@ -35,7 +35,8 @@ HERE = Path(__file__).parent
 #: to keep the core's import off the web process's start).
 STATE_ORDER = ("红", "黄", "绿", "未填报")
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-OUTPUTS = {"annotated": "标注版", "imported": "导入后的单位工作簿", "scored": "计分版", "upgraded": "升级版"}
+OUTPUTS = {"annotated": "标注版", "imported": "导入后的单位工作簿", "scored": "计分版", "upgraded": "升级版",
+           "monitored": "监控标注版"}
 #: Bodies larger than this are refused before any reading (uploads and the API have their own limits).
 FORM_LIMIT = 256 * 1024
 #: Seconds a consolidation may run before its process is killed.

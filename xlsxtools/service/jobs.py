@@ -7,7 +7,10 @@ the same core as the command line (``commands.check.load`` + ``checks.run_checks
 ``check``, ``scoring.score_unit`` + ``commands.score.unit_score_dict`` for ``score``,
 ``annotate_edge.annotate_workbook`` for ``check --annotate``, ``importer.import_table`` +
 ``template.write_unit_workbook`` for ``import -o``, ``writeback.score_edits`` for
-``score --write``, ``consolidate.baseline.approved_from_table`` and ``consolidate.runner.consolidate``).
+``score --write``, ``commands.monitor.monitor_file`` + ``file_json`` for ``monitor --json`` (and
+``annotate_workbook`` of its findings for ``monitor --annotate``),
+``workbook.upgrade.upgrade_workbook`` for ``upgrade``, ``consolidate.baseline.approved_from_table``,
+``consolidate.runner.consolidate`` and, after it, ``report.run.make_report`` for ``report``).
 
 This module imports no web framework; the consolidation runs here in its own process too.
 """
@@ -250,6 +253,15 @@ def make_output(what: str, blob: str, suffix: str, out_dir: str, config: Config)
                 apply_edits(wb, score_edits(uw, us))
                 out_suffix = suffix
                 save_workbook(wb, _with_suffix(out, out_suffix))
+            elif what == "monitored":
+                from xlsxtools.commands.monitor import monitor_file
+                from xlsxtools.workbook.annotate_edge import annotate_workbook
+
+                m = monitor_file(p, config.monitoring, date.today())
+                if m.result is None:
+                    return {"error": "工作簿没有可检查的“运行监控”表（问题已在页面列出）。"}
+                out_suffix = suffix
+                annotate_workbook(p, m.findings, _with_suffix(out, out_suffix))
             elif what == "upgraded":
                 from xlsxtools.workbook.upgrade import upgrade_workbook
 
@@ -425,7 +437,8 @@ def run_consolidation(inp: ConsolidationInput) -> None:
                 message=f"已汇总 {rep.units} 个单位（{rep.seconds:.1f} 秒）" + "".join(f"；{n}" for n in rep.notes)))
             db.log(conn, inp.started_by, "汇总完成",
                    f"汇总 #{inp.job_id}（{inp.period}）：{rep.units} 个单位，{rep.errors} 个错误，{rep.warnings} 个警告，"
-                   f"名册中未提交 {rep.missing} 个，目标被改动 {rep.tampered} 个")
+                   f"名册中未提交 {rep.missing} 个，目标被改动 {rep.tampered} 个"
+                   + ("；已生成分析报告" if report_sha else f"；{report_message}"))
     except BaseException as exc:
         from xlsxtools.errors import UserError
 
