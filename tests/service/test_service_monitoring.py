@@ -120,7 +120,8 @@ def test_unit_sees_its_monitoring_state_and_findings_and_others_do_not(svc, tmp_
     assert by_id(unit.get(sub).text, "monitor-state") == "黄"
     assert 'mstate-amber">黄<' in unit.get("/unit").text  # the unit's list of submissions
     bureau = svc.client("czj")
-    assert 'mstate-amber">黄<' in bureau.get("/bureau").text
+    roster = bureau.get("/bureau").text
+    assert 'mstate-amber">黄<' in roster and by_id(roster, "monitor-tally") == "运行监控（最近一次提交）：黄 1"
     assert by_id(bureau.get(f"/bureau/submissions/{sid}").text, "mon-state") == "黄"
     # another unit reaches neither the upload nor the submission
     other = svc.client(svc.units[DASHULING])

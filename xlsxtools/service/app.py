@@ -723,8 +723,14 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
             tally[st] = tally.get(st, 0) + 1
             rows.append({"account": u, "sub": sub, "state": st, "count": counts.get(u["unit_name"], 0),
                          "approval": approved.get(u["unit_name"])})
+        monitor_tally: dict[str, int] = {}
+        for row in rows:
+            ms = row["sub"]["monitor_state"] if row["sub"] else None
+            if ms:
+                monitor_tally[ms] = monitor_tally.get(ms, 0) + 1
         return page(request, "roster.html", user, rows=rows, period=period, current=cur, tally=tally,
-                    consolidations=cons, can_act=user["role"] == auth.ROLE_BUREAU)
+                    monitor_tally=monitor_tally, state_order=STATE_ORDER, consolidations=cons,
+                    can_act=user["role"] == auth.ROLE_BUREAU)
 
     @app.post("/bureau/period")
     async def set_period(request: Request) -> Response:
