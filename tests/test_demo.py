@@ -62,7 +62,9 @@ def test_demo_runs_the_whole_job(tmp_path: Path):
     assert "5. 运行监控" in run.stdout and "4. 分析报告" in run.stdout and "芷江侗族自治县大树岭乡人民政府 红" in run.stdout
     july = python_calamine.CalamineWorkbook.from_path(str(out / "monitoring" / "监控汇总-2026-07.xlsx"))
     mon = july.get_sheet_by_name(layout.CONS_MONITOR_SHEET).to_python()
-    states = {r[0]: r[12] for r in mon[layout.CONS_HEADER_ROW:] if r and r[0] and len(r) > 12 and r[12]}
+    header = mon[layout.CONS_HEADER_ROW - 1]
+    col = header.index("状态")
+    states = {r[0]: r[col] for r in mon[layout.CONS_HEADER_ROW:] if r and r[0] and len(r) > col and r[col]}
     assert states == {"芷江侗族自治县大树岭乡人民政府": "红", "芷江侗族自治县人民政府办公室": "绿",
                       "芷江侗族自治县政务服务中心": "绿"}
     trend = july.get_sheet_by_name(layout.CONS_MONITOR_TREND_SHEET).to_python()
