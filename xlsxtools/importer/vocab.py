@@ -56,6 +56,8 @@ AMBIGUOUS_TITLES: dict[str, tuple[str, ...]] = {key("指标性质"): ("direction
 COLUMN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:20\d{2}年)?1[-－—~～至到]\d{1,2}月(?:份)?(?:实际|累计)?(?:执行|完成)(?:情况|数|值|进度)?$"), "progress"),
     (re.compile(r"^(?:截至|截止)\d{0,2}月?.*(?:完成|执行)"), "progress"),
+    # 黄石 监控表: "半年度 指标执行情况"; also 上半年执行情况 / 半年完成值
+    (re.compile(r"^(?:上)?半年度?(?:指标)?(?:执行|完成)(?:情况|进度|值|数)?$"), "progress"),
 )
 
 COLUMN_BY_KEY: dict[str, str] = {}
@@ -94,7 +96,7 @@ def column_role(title: str) -> tuple[str, ...]:
 HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "dept": ("部门（单位）名称", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "填报单位", "编制单位",
              "预算部门", "部门（单位）", "单位", "部门"),
-    "project": ("项目名称", "项目"),
+    "project": ("项目名称", "项目", "专项资金名称", "资金名称"),
     "authority": ("主管部门", "主管单位", "主管部门及代码", "主管部门及编码", "主管部门（单位）", "项目主管部门"),
     "implementer": ("实施单位", "项目实施单位", "项目单位", "执行单位", "项目执行单位", "实施单位（盖章）"),
     "duties": ("部门（单位）职责", "部门职责", "单位职责", "部门职能", "主要职能"),
@@ -120,6 +122,24 @@ for _f, _ts in {
 }.items():
     for _t in _ts:
         BUDGET_TITLES[key(_t)] = _f
+#: Budget titles of a 监控表 that mark the block but have no field of their own (全年预计执行数).
+BUDGET_OTHER_TITLES = frozenset(key(t) for t in ("全年预计执行数", "预计全年执行数", "全年预计执行率", "预计执行数",
+                                                 "序时进度", "1-N月执行率"))
+_BUDGET_MONTHS = re.compile(r"^1[-－—~～至到]\d{1,2}月(?:份)?(?:累计)?(执行数|执行金额|支出数|执行率)$")
+
+
+def budget_title(text: str) -> str | None:
+    """The BudgetBlock field a budget-block title names ("other": a known title without a field,
+    such as 全年预计执行数 or 1-7月执行率 of a 监控表); None for any other text."""
+    k = key(text)
+    if k in BUDGET_TITLES:
+        return BUDGET_TITLES[k]
+    m = _BUDGET_MONTHS.match(text.replace(" ", ""))
+    if m:
+        return "rate" if m.group(1) == "执行率" else "executed"
+    return "other" if k in BUDGET_OTHER_TITLES else None
+
+
 BUDGET_ROW_LABEL = re.compile(r"资金总额|年度资金|资金合计|总额|合计|预算资金")
 
 #: The first cell of a row that ends the grid or is not an indicator (whole-cell or leading words).
