@@ -689,3 +689,19 @@ def test_two_level1s_of_a_2021_or_later_table_are_the_2021_framework():
     assert detect_framework(pairs, "2019")[0].id == "2015"
     assert detect_framework(pairs, "2023")[0].id == "2021"
     assert detect_framework(pairs, "")[0].id == "2015"
+
+
+def test_monitoring_paste_footer_rows_and_money_unit_note():
+    text = "\n".join([
+        "某某市项目支出绩效监控表",
+        "项目单位(盖章): 单位:万元",
+        T.join(["项目名称", "文物保护经费"]),
+        T.join(["项目执行单位", "某某市文物局"]),
+        T.join(["绩效指标", "一级指标", "指标名称", "指标值", "半年度 指标执行情况", "完成目标可能性", "备注"]),
+        T.join(["", "产出指标", "数量", "修缮2处", "已修缮1处", "确定能"]),
+        "偏差或不能完成目标原因分析",
+        "相关建议或举措",
+    ])
+    (t,) = parse_text_tables(text, "粘贴")
+    assert [i.name for i in t.indicators] == ["数量"]
+    assert t.header.get("实施单位") == "某某市文物局"

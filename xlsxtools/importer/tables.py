@@ -892,6 +892,7 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                         value = cells[j]
                         j += 1
                 used.add(n)
+                value = _MONEY_UNIT.sub("", value)  # "项目单位(盖章): 单位:万元": a unit of money, not a name
                 if value and (_label_field(value) or vocab.column_role(value)) and n + 1 < len(rows):
                     below = rows[n + 1].nonempty  # a sub-title (预期目标): the text is on the row below
                     value = below[0] if below else ""
@@ -935,6 +936,9 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     and len(ne[0]) <= 30 and not _is_title(row):
                 u.name = ne[0]
                 break
+
+
+_MONEY_UNIT = re.compile(r"\s*(?:金额|资金)?单位\s*[:：]\s*[万千亿]?元\s*$")
 
 
 def _budget_values(head: SourceRow, row: SourceRow, label_i: int) -> BudgetBlock:
