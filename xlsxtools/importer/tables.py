@@ -664,6 +664,8 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
         raise UnreadableFile(_cannot_place(rows, f"{header.last.where}的列标题下没有一行指标"), file=source)
     out = _split_projects(table, units) if "project" in col else [table]
     for t in out:
+        if "progress" in col:
+            _note_period(t, [header.titles.get(col["progress"], "")])
         _detect(_Ctx(t, header, col), rows[:header_at])
     return out
 
@@ -866,6 +868,7 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
             label_i = next((i for i, c in enumerate(row.cells) if c and vocab.BUDGET_ROW_LABEL.search(c)), None)
             if label_i is not None:
                 table.budget = b = _budget_values(budget_row, row, label_i)
+                _note_period(table, budget_row.cells)
                 used.add(n)
                 ctx.finding("I016", f"{row.where}：读取预算执行情况（{'、'.join(f'{_BUDGET_LABEL[f]} {v}' for f, v in b.to_dict().items() if v)}）", row)
                 continue
@@ -936,6 +939,18 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                     and len(ne[0]) <= 30 and not _is_title(row):
                 u.name = ne[0]
                 break
+
+
+_PERIOD = re.compile(r"^(?:20\d{2}年)?1\s*[-－—~～至到]\s*(\d{1,2})\s*月")
+
+
+def _note_period(table: TargetTable, titles: list[str]) -> None:
+    """The period of a 监控表 ("1-6月执行数", "1-7月执行情况") → header 监控期间 "1-6月" (序时进度 N/12)."""
+    for c in titles:
+        m = _PERIOD.match(halfwidth(c or "").replace(" ", ""))
+        if m and 1 <= int(m.group(1)) <= 12:
+            table.header.setdefault("监控期间", f"1-{int(m.group(1))}月")
+            return
 
 
 _MONEY_UNIT = re.compile(r"\s*(?:金额|资金)?单位\s*[:：]\s*[万千亿]?元\s*$")
