@@ -133,7 +133,7 @@ def main(args):
     try:
         out = {"sheets": list(doc.Sheets.ElementNames)}
         mon = doc.Sheets.getByName(args["monitor"])
-        out["state"] = [mon.getCellByPosition(12, r).String for r in range(2, 5)]
+        out["state"] = [mon.getCellByPosition(args["state_col"], r).String for r in range(2, 5)]
         out["units"] = [mon.getCellByPosition(0, r).String for r in range(2, 5)]
         trend = doc.Sheets.getByName(args["trend"])
         charts = trend.Charts
@@ -159,8 +159,9 @@ def main(args):
 def test_libreoffice_opens_the_summary_with_sheet_and_chart(three_periods):
     from libreoffice import run_uno
 
+    state_col = [c.key for c in layout.CONS_MONITOR_COLUMNS].index("state")
     got = run_uno(LO_SCRIPT, {"path": str(three_periods[7]), "monitor": layout.CONS_MONITOR_SHEET,
-                              "trend": layout.CONS_MONITOR_TREND_SHEET})
+                              "trend": layout.CONS_MONITOR_TREND_SHEET, "state_col": state_col})
     assert layout.CONS_MONITOR_SHEET in got["sheets"] and layout.CONS_MONITOR_TREND_SHEET in got["sheets"]
     assert got["units"] == [DSL, ZFB, ZW] and got["state"] == ["红", "绿", "绿"]
     assert got["charts"] == 1 and got["types"] == ["com.sun.star.chart2.LineChartType"] and got["series"] == 4
@@ -210,3 +211,16 @@ def test_a_version_1_workbook_is_listed_as_without_monitoring_sheet(three_period
     assert [u for u, *_ in listed] == [DSL, ZW] and listed[0][1] == "红"
     assert listed[1][1] == "无监控表" and "xlsxtools upgrade" in listed[1][2]
     assert sheet(out, layout.CONS_MONITOR_SHEET)[0][0] == "运行监控汇总：红 1 个，无监控表 1 个"
+
+
+def test_the_state_prints_on_the_first_page_beside_the_unit(three_periods, tmp_path):
+    """For the leaders: unit, state and reason on the first printed page of 运行监控."""
+    import libreoffice
+    from test_summary_print import pdf_text
+
+    libreoffice.require()
+    pages = pdf_text(libreoffice.convert(three_periods[7], "pdf", tmp_path / "pdf"))
+    first = next(p for p in pages if f"{layout.CONS_TITLE}：{layout.CONS_MONITOR_SHEET}" in p)
+    lines = [" ".join(ln.split()) for ln in first.splitlines()]
+    dsl = next(ln for ln in lines if ln.startswith(DSL))
+    assert dsl.split()[1] == "红" and "预算执行率" in dsl

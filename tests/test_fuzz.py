@@ -1,5 +1,5 @@
 """A deterministic slice of the fuzz corpus (tests/fuzz): every class, a few files each, through
-import, check, score, actuals and dropdowns (each run the real command-line entry in a forked
+import, check, score, actuals, dropdowns, monitor and upgrade (each run the real command-line entry in a forked
 child with the memory limit and a deadline), then one consolidation of the whole slice next to
 valid units. The full corpus runs with ``python benchmarks/fuzz.py``."""
 

@@ -46,10 +46,13 @@ def test_actuals_rows_fit_their_linked_text():
     table = sample_table(next(u for u in sample_units() if "zhengwu" in u["source"]))
     i = next(k for k, ind in enumerate(table.indicators) if ind.type == "定性" and len(ind.target) >= 10)
     table.indicators[1] = replace(table.indicators[1], level2="服务对象满意度指标（群众评价）")
-    ws = build_unit_workbook(table)[layout.ACTUALS_SHEET]
+    wb = build_unit_workbook(table)
+    ws = wb[layout.ACTUALS_SHEET]
     first = layout.ACTUAL_FIRST_ROW
     # a long level 2 in a 13-wide column: 17 CJK characters = 34 units → 3 lines
     assert ws.row_dimensions[first + 1].height == pytest.approx(3 * 13.5 + 4)
+    # 运行监控 shows the same linked texts in columns as wide: the same height
+    assert wb[layout.MONITOR_SHEET].row_dimensions[layout.MONITOR_FIRST_ROW + 1].height == pytest.approx(3 * 13.5 + 4)
     # a deadline (e.g. 2026年12月31日前) in the 12-wide target column wraps to 2 lines at least
     assert ws.row_dimensions[first + i].height >= 2 * 13.5
     # an ordinary row keeps the default height
@@ -95,3 +98,20 @@ def test_saved_unit_workbook_rows_fit_the_deviation_reasons(dashuling):
     r = layout.ACTUAL_FIRST_ROW  # 预算成本: "防汛抢险追加支出，超出预算约2.3%" = 34 units in the 30-wide column → 2 lines
     assert ws[f"{layout.ACTUAL_COL['reason']}{r}"].value.startswith("防汛抢险")
     assert ws.row_dimensions[r].height == pytest.approx(2 * 13.5 + 3)
+
+
+def test_saved_monitoring_rows_fit_their_measures(tmp_path):
+    from xlsxtools.workbook.edit import open_workbook, save_workbook
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    table = sample_table(next(u for u in sample_units() if "zhengwu" in u["source"]))
+    src = write_unit_workbook(table, tmp_path / "u.xlsm")
+    wb = open_workbook(src)
+    ws = wb[layout.MONITOR_SHEET]
+    r = layout.MONITOR_FIRST_ROW + 2
+    # 50 CJK characters = 100 units in the 36-wide 原因说明及纠偏措施 column → 3 lines
+    ws[f"{layout.MONITOR_COL['measures']}{r}"] = "已协调县交通运输局增派巡查人员并开展联合巡查，预计九月底前完成全年任务，另行增加宣传活动两次以提高知晓率"[:50]
+    save_workbook(wb, tmp_path / "filled.xlsm")
+    back = openpyxl.load_workbook(tmp_path / "filled.xlsm")[layout.MONITOR_SHEET]
+    assert back.row_dimensions[r].height >= 3 * 13.5
+    assert back.row_dimensions[r + 1].height in (None, 15.0) or back.row_dimensions[r + 1].height < 2 * 13.5

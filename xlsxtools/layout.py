@@ -524,18 +524,20 @@ MONITOR_COL = column_map(MONITOR_COLUMNS)
 CONS_MONITOR_SHEET = "运行监控"
 CONS_MONITOR_TREND_SHEET = "监控趋势"
 CONS_MONITOR_COLUMNS: tuple[Column, ...] = (
+    # what a leader reads first (unit, state and why, execution against the schedule) fits the first
+    # printed page; the amounts and the file follow
     Column("unit", "单位名称", 24, input=False, wrap=True),
-    Column("file", "文件", 20, input=False),
+    Column("state", "状态", 6, input=False),
+    Column("reason", "原因", 40, input=False, wrap=True),
     Column("period", "监控期间", 9, input=False),
     Column("schedule", "序时进度", 9, input=False),
-    Column("budget", "全年预算数（万元）", 12, input=False),
-    Column("spent", "1-N月执行数（万元）", 12, input=False),
     Column("rate", "执行率", 9, input=False),
     Column("gap", "执行率-序时进度（百分点）", 12, input=False),
-    Column("expected_rate", "全年预计执行率", 10, input=False),
-    Column("indicators", "指标数", 7, input=False),
     Column("risk_count", "风险指标数", 8, input=False),
     Column("at_risk", "风险指标", 24, input=False, wrap=True),
-    Column("state", "状态", 6, input=False),
-    Column("reason", "原因", 44, input=False, wrap=True),
+    Column("budget", "全年预算数（万元）", 12, input=False),
+    Column("spent", "1-N月执行数（万元）", 12, input=False),
+    Column("expected_rate", "全年预计执行率", 10, input=False),
+    Column("indicators", "指标数", 7, input=False),
+    Column("file", "文件", 30, input=False, wrap=True),
 )

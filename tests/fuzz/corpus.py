@@ -658,3 +658,87 @@ def _odd_names(rng, bases, i):
     UTF-8, control characters, non-characters, line breaks, a formula, 210 bytes of Chinese)."""
     data = _unit(rng, bases).read_bytes() if i % 2 == 0 else b"PK\x03\x04broken"
     return ODD_NAMES[i % len(ODD_NAMES)], data
+
+
+REAL = ROOT / "tests" / "data" / "real"
+
+
+@klass("monitoring")
+def _monitoring(rng, bases, i):
+    """A unit workbook whose 运行监控 sheet (mid-year monitoring) holds hostile values."""
+    from xlsxtools import layout
+
+    b, v = layout.MONITOR_BUDGET_COL, layout.MONITOR_BUDGET_VALUE_ROW
+    c, first = layout.MONITOR_COL, layout.MONITOR_FIRST_ROW
+    k = i % 8
+
+    def edit(x: bytes) -> bytes:
+        if k == 0:  # NaN and infinities where amounts go
+            for key, val in (("budget", "NaN"), ("spent", "INF"), ("expected_spent", "-INF")):
+                x = set_cell(x, f"{b[key]}{v}", num_cell(f"{b[key]}{v}", val))
+        elif k == 1:  # amounts of 1e308 and a 5,000-digit text
+            x = set_cell(x, f"{b['budget']}{v}", num_cell(f"{b['budget']}{v}", "1e308"))
+            x = set_cell(x, f"{b['spent']}{v}", text_cell(f"{b['spent']}{v}", "9" * 5000))
+        elif k == 2:  # a period that is no period, and one beyond December
+            x = set_cell(x, f"{b['period']}{v}", text_cell(f"{b['period']}{v}", ["1-99月", "\ufffe\x01", "=1/0"][i % 3]))
+        elif k == 3:  # a far cell on the monitoring sheet
+            x = append_row(x, 1048576, b'<c r="XFD1048576"><v>1</v></c>')
+        elif k == 4:  # control characters and non-characters in the cause and measures
+            for r in range(first, first + 3):
+                x = set_cell(x, f"{c['measures']}{r}", text_cell(f"{c['measures']}{r}", "措施\x01\x02\ufffe"))
+        elif k == 5:  # progress as dates, errors and negative numbers
+            for r, val in zip(range(first, first + 3), ("-1e300", "-5", "1e-320"), strict=True):
+                x = set_cell(x, f"{c['progress']}{r}", num_cell(f"{c['progress']}{r}", val))
+            x = set_cell(x, f"{c['expected']}{first}", b'<c r="%s%d" t="e"><v>#DIV/0!</v></c>' % (c["expected"].encode(), first))
+        elif k == 6:  # a huge merge over the monitoring grid
+            x = x.replace(b"</sheetData>", b"</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A7:XFD1048576\"/></mergeCells>", 1) \
+                if b"<mergeCells" not in x else re.sub(rb'<mergeCells count="\d+">', b'<mergeCells count="999"><mergeCell ref="A7:XFD1048576"/>', x, count=1)
+        else:  # the sheet's XML cut in the middle
+            x = x[: len(x) // 2]
+        return x
+
+    return "monitoring.xlsm", _edit(rng, bases, "monitor", edit)
+
+
+@klass("html")
+def _html(rng, bases, i):
+    """Saved web pages: cut, span bombs, deep nesting, odd bytes, several thousand tables."""
+    base = (REAL / "hb-2022-proj-target-01" / "source.html").read_bytes()
+    k = i % 8
+    if k == 0:
+        data = base[: rng.randrange(1, len(base))]
+    elif k == 1:
+        data = re.sub(rb"<td", b'<td rowspan="500" colspan="500"', base)
+    elif k == 2:
+        data = b"<div>" * 200_000 + base + b"</div>" * 200_000
+    elif k == 3:
+        data = bytes(rng.randrange(256) for _ in range(20_000))
+    elif k == 4:
+        data = base.replace(b"<td>", "<td>\ufffe\x01\x7f".encode(), 20)
+    elif k == 5:
+        data = b"<table><tr><td>" * 3000 + b"x" + b"</td></tr></table>" * 3000
+    elif k == 6:
+        data = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html; charset=\"x-unknown\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=FF=FE<table>=\r\n"
+    else:
+        data = b"<html><body>" + b"<table><tr><td>1</td><td>2</td></tr></table>" * 20_000 + b"</body></html>"
+    return ("page.mht" if k == 6 else "page.html"), data
+
+
+@klass("pdf")
+def _pdf(rng, bases, i):
+    """PDFs: cut, bit-flipped, a header only, a lying page count, text under a .pdf name."""
+    base = bytearray((REAL / "sc-2022-proj-self-01" / "source.pdf").read_bytes())
+    k = i % 5
+    if k == 0:
+        data = bytes(base[: rng.randrange(8, len(base))])
+    elif k == 1:
+        for _ in range(50):
+            base[rng.randrange(len(base))] ^= 1 << rng.randrange(8)
+        data = bytes(base)
+    elif k == 2:
+        data = b"%PDF-1.4\n%%EOF\n"
+    elif k == 3:
+        data = re.sub(rb"/Count \d+", b"/Count 2147483647", bytes(base))
+    else:
+        data = "一级指标\t二级指标\n产出指标\t数量指标\n".encode()
+    return "table.pdf", data

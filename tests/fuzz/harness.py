@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 OUTCOMES = ("ok", "crash", "hang", "over-memory", "input-changed")
-COMMANDS = ("import", "check", "score", "actuals", "dropdowns")
+COMMANDS = ("import", "check", "score", "actuals", "dropdowns", "monitor", "upgrade")
 
 
 @dataclass
@@ -93,6 +93,10 @@ def argv_for(command: str, path: Path, out: Path, valid_unit: Path, valid_csv: P
         return ["actuals", p, "--from", str(valid_csv), "-o", str(out / "filled.xlsx")]
     if command == "dropdowns":
         return ["dropdowns", p, "-o", str(out / "dropdowns.xlsx")]
+    if command == "monitor":
+        return ["monitor", p, "--json"]
+    if command == "upgrade":
+        return ["upgrade", p, "-o", str(out / "upgraded.xlsm")]
     raise ValueError(command)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from xlsxtools.errors import UnreadableFile
 from xlsxtools.importer.rows import SourceRow
 from xlsxtools.textfile import decode_text, read_bytes
+from xlsxtools.workbook.preflight import OverLimit, current_limits
 
 HTML_SUFFIXES = (".html", ".htm", ".mht", ".mhtml", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
@@ -74,6 +75,7 @@ def html_table_grid(table: Any) -> list[list[str]]:
     rows = [tr for tr in table.iter("tr") if tr.getparent() is not None
             and _owner_table(tr) is table]
     width = 0
+    budget = current_limits().cells  # grid positions the spans may cover (a span bomb is refused)
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
@@ -82,6 +84,10 @@ def html_table_grid(table: Any) -> list[list[str]]:
             while (r, c) in taken:
                 c += 1
             rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            budget -= rs * cs
+            if budget < 0:
+                raise OverLimit(f"网页表格的合并单元格覆盖的格子过多（上限 {current_limits().cells:,} 个），未读取",
+                                hint="上限可在 xlsxtools.toml 的 [limits] cells 中调整")
             grid[(r, c)] = _text(cell)
             for dr in range(rs):
                 for dc in range(cs):
@@ -140,7 +146,12 @@ def read_html(path: Path) -> list[SourceRow]:
             tables += 1
             for sub in el.iter():
                 done.add(sub)
-            for r, cells in enumerate(html_table_grid(el), start=1):
+            try:
+                grid = html_table_grid(el)
+            except UnreadableFile as exc:
+                exc.file = exc.file or str(path)
+                raise
+            for r, cells in enumerate(grid, start=1):
                 rows.append(SourceRow(cells, r, f"表格{tables}第{r}行", file=str(path)))
             continue
         if el.tag in _BLOCKS and _owner_table(el) is None and el.find(".//table") is None:
@@ -164,7 +175,6 @@ def read_html(path: Path) -> list[SourceRow]:
 
 
 def read_pdf(path: Path) -> list[SourceRow]:
-    from xlsxtools.importer.readers import cell_text
 
     try:
         import pdfplumber
@@ -179,33 +189,51 @@ def read_pdf(path: Path) -> list[SourceRow]:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise UnreadableFile(f"无法打开 PDF：{str(exc)[:200] or type(exc).__name__}", file=str(path)) from exc
-    with pdf:
-        for pno, page in enumerate(pdf.pages, start=1):
-            tables = page.find_tables()
-            items: list[tuple[float, list[SourceRow]]] = []
-            boxes = [t.bbox for t in tables]
-            for tno, t in enumerate(tables, start=1):
-                found_table = True
-                trs = []
-                for r, cells in enumerate(t.extract(), start=1):
-                    trs.append(SourceRow([cell_text(c) if c is not None else "" for c in cells], r,
-                                         f"第{pno}页表格{tno}第{r}行", file=str(path)))
-                items.append((t.bbox[1], trs))
-            outside = page
-            for x0, top, x1, bottom in boxes:
-                outside = outside.outside_bbox((max(x0, 0), max(top, 0), min(x1, page.width),
-                                                min(bottom, page.height)))
-            for ln in outside.extract_text_lines():
-                text = cell_text(ln["text"])
-                if text:
-                    items.append((ln["top"], [SourceRow([text], int(ln["top"]), f"第{pno}页表格外文字",
-                                                        file=str(path))]))
-            for _, rs in sorted(items, key=lambda x: x[0]):
-                rows.extend(rs)
+    pno = 0
+    try:
+        with pdf:
+            for pno, page in enumerate(pdf.pages, start=1):
+                found_table = _pdf_page(page, pno, path, rows) or found_table
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on a damaged stream (filters, xrefs, fonts)
+        where = f"第 {pno} 页" if pno else "文件结构"
+        raise UnreadableFile(f"PDF {where}已损坏，无法读取（{str(exc)[:200] or type(exc).__name__}）",
+                             file=str(path), hint="请用原始的 Word/Excel 文件，或重新导出 PDF 后再导入") from exc
     if not found_table:
         raise UnreadableFile("PDF 中没有找到带框线的表格（可能是扫描件或无框线排版）", file=str(path),
                              hint="请用原始的 Word/Excel 文件，或把表格复制为文本后导入")
     return rows
+
+
+def _pdf_page(page: Any, pno: int, path: Path, rows: list[SourceRow]) -> bool:
+    """Rows of one PDF page, tables and the text outside them in reading order; True when the page
+    has a ruled table."""
+    from xlsxtools.importer.readers import cell_text
+
+    found_table = False
+    tables = page.find_tables()
+    items: list[tuple[float, list[SourceRow]]] = []
+    boxes = [t.bbox for t in tables]
+    for tno, t in enumerate(tables, start=1):
+        found_table = True
+        trs = []
+        for r, cells in enumerate(t.extract(), start=1):
+            trs.append(SourceRow([cell_text(c) if c is not None else "" for c in cells], r,
+                                 f"第{pno}页表格{tno}第{r}行", file=str(path)))
+        items.append((t.bbox[1], trs))
+    outside = page
+    for x0, top, x1, bottom in boxes:
+        outside = outside.outside_bbox((max(x0, 0), max(top, 0), min(x1, page.width),
+                                        min(bottom, page.height)))
+    for ln in outside.extract_text_lines():
+        text = cell_text(ln["text"])
+        if text:
+            items.append((ln["top"], [SourceRow([text], int(ln["top"]), f"第{pno}页表格外文字",
+                                                file=str(path))]))
+    for _, rs in sorted(items, key=lambda x: x[0]):
+        rows.extend(rs)
+    return found_table
 
 
 # --------------------------------------------------------------------------------------------

@@ -88,21 +88,29 @@ def apply_edits(wb: Any, edits: Iterable[CellEdit]) -> int:
 
 
 def fit_actuals_rows(wb: Any) -> int:
-    """Grow the rows of 实际完成 whose wrapped text (the linked 目标表 cells, the actual, the
-    deviation reason) needs more height than they have; never shrinks a row. Returns rows grown."""
+    """Grow the rows of 实际完成 and 运行监控 whose wrapped text (the linked 目标表 cells, the
+    actual, the deviation reason, the measures) needs more height than they have; never shrinks a
+    row. Returns rows grown."""
+    from xlsxtools import layout
+
+    return (_fit_linked_rows(wb, layout.ACTUALS_SHEET, layout.ACTUAL_FIRST_ROW, layout.ACTUAL_COLUMNS)
+            + _fit_linked_rows(wb, layout.MONITOR_SHEET, layout.MONITOR_FIRST_ROW, layout.MONITOR_COLUMNS))
+
+
+def _fit_linked_rows(wb: Any, sheet: str, first: int, columns: Any) -> int:
     from xlsxtools import layout
     from xlsxtools.textwidth import row_height
 
-    if layout.ACTUALS_SHEET not in wb.sheetnames or layout.TARGETS_SHEET not in wb.sheetnames:
+    if sheet not in wb.sheetnames or layout.TARGETS_SHEET not in wb.sheetnames:
         return 0
-    ws, targets = wb[layout.ACTUALS_SHEET], wb[layout.TARGETS_SHEET]
-    offset = layout.TARGET_FIRST_ROW - layout.ACTUAL_FIRST_ROW
-    cols = [(c.key, c.width, layout.ACTUAL_COL[c.key]) for c in layout.ACTUAL_COLUMNS]
+    ws, targets = wb[sheet], wb[layout.TARGETS_SHEET]
+    offset = layout.TARGET_FIRST_ROW - first
+    cols = [(c.key, c.width, layout.col_letter(i), c.input) for i, c in enumerate(columns, start=1)]
     grown = 0
-    for r in range(layout.ACTUAL_FIRST_ROW, ws.max_row + 1):
+    for r in range(first, ws.max_row + 1):
         texts = []
-        for key, width, col in cols:
-            if key in layout.TARGET_COL and key not in ("weight",):
+        for key, width, col, typed in cols:
+            if not typed and key in layout.TARGET_COL and key != "weight":  # shows 目标表's cell
                 v = targets[f"{layout.TARGET_COL[key]}{r + offset}"].value
             else:
                 v = ws[f"{col}{r}"].value
@@ -120,7 +128,7 @@ def fit_actuals_rows(wb: Any) -> int:
 
 def save_workbook(wb: Any, out_path: str | Path, *, kind: str = "unit") -> Path:
     """Save atomically; for .xlsm restore the ribbon relationship openpyxl may drop. A unit
-    workbook's 实际完成 rows are grown to fit their text first (:func:`fit_actuals_rows`)."""
+    workbook's 实际完成 and 运行监控 rows are grown to fit their text first (:func:`fit_actuals_rows`)."""
     out = Path(out_path)
     if kind == "unit":
         fit_actuals_rows(wb)

@@ -332,6 +332,19 @@ def _linked_sheet_head(wb: Workbook, st: _Styles, name: str, title: str, cols: S
     return ws, last_col
 
 
+def _fit_linked_heights(ws: Any, cols: Sequence[layout.Column], first: int, table: TargetTable | None) -> None:
+    """Rows of a sheet linked to 目标表 tall enough for every linked text (a deadline, a long level 2 …)."""
+    if table is None:
+        return
+    widths = {c.key: c.width for c in cols}
+    for k, ind in enumerate(table.indicators):
+        texts = [(str(getattr(ind, key) or ""), widths[key]) for key in ("level1", "level2", "name", "type",
+                                                                             "target", "unit")]
+        h = _height(texts)
+        if h is not None:
+            ws.row_dimensions[first + k].height = h
+
+
 def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None) -> None:
     cols = layout.ACTUAL_COLUMNS
     ws, last_col = _linked_sheet_head(wb, st, layout.ACTUALS_SHEET, layout.ACTUALS_TITLE, cols,
@@ -380,14 +393,7 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
                 c.fill = st.linked_fill
                 if col.key in layout.TARGET_COL:
                     c.value = _link(layout.TARGETS_SHEET, f"{layout.TARGET_COL[col.key]}{r + offset}")
-    if table is not None:  # rows tall enough for every linked text (a deadline, a long level 2 …)
-        widths = {c.key: c.width for c in cols}
-        for k, ind in enumerate(table.indicators):
-            texts = [(str(getattr(ind, key) or ""), widths[key]) for key in ("level1", "level2", "name", "type",
-                                                                                 "target", "unit")]
-            h = _height(texts)
-            if h is not None:
-                ws.row_dimensions[first + k].height = h
+    _fit_linked_heights(ws, cols, first, table)
 
     ws.freeze_panes = f"A{first}"
     _page_setup(ws, last_col, first + n - 1, layout.ACTUAL_HEADER_ROW)
@@ -441,12 +447,7 @@ def _monitoring_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | No
                 c.protection = st.locked
                 c.fill = st.linked_fill
                 c.value = _link(layout.TARGETS_SHEET, f"{layout.TARGET_COL[col.key]}{r + offset}")
-    if table is not None:
-        name_width = next(c.width for c in cols if c.key == "name")
-        for k, ind in enumerate(table.indicators):
-            h = _height([(ind.name, name_width)])
-            if h is not None:
-                ws.row_dimensions[first + k].height = h
+    _fit_linked_heights(ws, cols, first, table)
 
     ws.freeze_panes = f"A{first}"
     _page_setup(ws, last_col, first + n - 1, layout.MONITOR_HEADER_ROW)
