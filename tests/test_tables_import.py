@@ -705,3 +705,4 @@ def test_monitoring_paste_footer_rows_and_money_unit_note():
     (t,) = parse_text_tables(text, "粘贴")
     assert [i.name for i in t.indicators] == ["数量"]
     assert t.header.get("实施单位") == "某某市文物局"
+

@@ -986,9 +986,12 @@ def _detect(ctx: _Ctx, above: list[SourceRow]) -> None:
     kind = None
     evidence = ""
     cols = table.columns or frozenset()
-    # a 项目名称 label, even left empty (a blank form), makes it a project form
+    # a 项目名称 label left empty (a blank form: the next cell empty too) makes it a project form; a
+    # 项目名称 column title of a task list above the grid (项目名称 | 预算金额) does not
     project = "项目名称" in table.header or any(
-        key(re.split(r"[:：]", c)[0]) == key("项目名称") for r in above for c in r.cells if c)
+        c and key(re.split(r"[:：]", c)[0]) == key("项目名称") and not re.split(r"[:：]", c + "：")[1].strip()
+        and not "".join(r.cells[i + 1:i + 2]).strip()
+        for r in above for i, c in enumerate(r.cells))
     for pat, k in vocab.KIND_TITLES:
         if title and pat.search(title):
             kind, evidence = k, f"标题“{title}”"
