@@ -149,7 +149,7 @@ def test_summary_sheets_print_on_a4_with_titles_and_a_legible_scale(folder, tmp_
     import re
     import zipfile
 
-    from xlsxtools.consolidate import runner
+    from xlsxtools.consolidate import runner, summary
 
     out = tmp_path / "print.xlsx"
     runner.consolidate([folder], out, jobs=1, config=Config())
@@ -169,13 +169,21 @@ def test_summary_sheets_print_on_a4_with_titles_and_a_legible_scale(folder, tmp_
         assert "<headerFooter" in xml[name] and "第 &amp;P 页" in xml[name], name
     assert 'orientation="portrait"' in setup(layout.CONS_OVERVIEW_SHEET)
     assert 'fitToHeight="0"' in setup(layout.CONS_OVERVIEW_SHEET)  # one page wide (fitToWidth 1)
-    for name in (layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET):
+    for name in (layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET):
         page = setup(name)
         assert 'orientation="landscape"' in page and 'scale="80"' in page, name
         assert "fitToPage" not in xml[name], name
         assert "<colBreaks" in xml[name], name
         i = names.index(name)
         assert re.search(rf'name="_xlnm.Print_Titles" localSheetId="{i}">[^<]*\$A:\$A,[^<]*\$1:\$2<', wb), name
+    # 问题清单 is one page wide (its messages wrap), never below 80%: the message beside its unit
+    page = setup(layout.CONS_FINDINGS_SHEET)
+    assert 'orientation="landscape"' in page and 'fitToHeight="0"' in page and "scale=" not in page
+    assert '<pageSetUpPr fitToPage="1"/>' in xml[layout.CONS_FINDINGS_SHEET]
+    assert "<colBreaks" not in xml[layout.CONS_FINDINGS_SHEET]
+    widths = [c.width for c in layout.CONS_FINDINGS_COLUMNS]
+    assert summary.print_layout(widths, summary.A4_WIDTH_PT["landscape"]) == (0, [])
+    assert sum(summary.column_points(w) for w in widths) * 0.8 <= summary.A4_WIDTH_PT["landscape"]
     # long messages running past 问题说明 print no extra pages: the print area ends at the last column
     i = names.index(layout.CONS_FINDINGS_SHEET)
     assert re.search(rf'name="_xlnm.Print_Area" localSheetId="{i}">[^<]*\$A\$1:\$G\$', wb)

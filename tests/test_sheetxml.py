@@ -366,3 +366,32 @@ def test_the_date_format_is_added_once_and_reused():
     assert _add_num_formats(have, ["yyyy-mm-dd"]) == (have, {"yyyy-mm-dd": 170})
     out, ids = _add_num_formats(have, ["0.0%"])
     assert ids == {"0.0%": 171} and b'<numFmts count="3">' in out and out.count(b"<numFmt ") == 3
+
+
+def test_a_row_whose_wrapped_text_needs_more_lines_is_as_tall_as_that():
+    # 60 CJK characters = 120 units in a 56-wide column (55 usable) → 3 lines: 3 × 10 × 1.35 + 3 = 43.5 pt
+    long = "单位名称与名册不一致" * 6
+    row = render_row(("某单位", long, 3), (), {1: 56}).decode()
+    assert '<row r="\x00" ht="43.5" customHeight="1">' in row
+    assert row.count(' s="\x03"') == 3  # the text cells and the plain number: wrapped, at the top
+    short = render_row(("某单位", "短", 3), (), {1: 56}).decode()
+    assert short.startswith('<row r="\x00">') and "\x03" not in short
+
+
+def test_wrapped_rows_read_back_with_their_style(tmp_path):
+    import openpyxl
+
+    long = "单位名称与名册不一致" * 6
+    rows = [("a", long, 2.5), ("b", "短", 1.0)]
+    ref = tmp_path / "ref.xlsx"
+    wb, _ = _base(str(ref))
+    wb.close()
+    spool = RowSpool(first_row=3, columns=3)
+    spool.append([render_row(r, {2}, {1: 56}) for r in rows])
+    out = tmp_path / "out.xlsx"
+    splice(str(ref), str(out), {"明细": spool})
+    ws = openpyxl.load_workbook(out)["明细"]
+    assert ws["B3"].alignment.wrap_text and ws["B3"].alignment.vertical == "top"
+    assert ws.row_dimensions[3].height == 43.5 and ws["C3"].number_format == "0.00"
+    assert ws["C3"].alignment.vertical == "top"
+    assert not ws["B4"].alignment.wrap_text and ws.row_dimensions[4].height is None

@@ -438,28 +438,29 @@ CONS_SUMMARY_COLUMNS: tuple[Column, ...] = (
 )
 
 CONS_DETAIL_COLUMNS: tuple[Column, ...] = (
-    Column("unit", "单位名称", 24, input=False),
+    Column("unit", "单位名称", 30, input=False),  # wide enough for a county's long names on one line
     Column("level1", "一级指标", 11, input=False),
-    Column("level2", "二级指标", 13, input=False),
-    Column("name", "三级指标", 28, input=False),
+    Column("level2", "二级指标", 13, input=False, wrap=True),
+    Column("name", "三级指标", 28, input=False, wrap=True),
     Column("type", "指标值类型", 8, input=False),
-    Column("target", "指标值", 12, input=False),
+    Column("target", "指标值", 12, input=False, wrap=True),
     Column("unit_of_measure", "计量单位", 8, input=False),
     Column("weight", "分值", 7, input=False),
     Column("actual", "实际完成值", 14, input=False),
     Column("score", "得分", 7, input=False),
     Column("rule_kind", "计分规则类型", 10, input=False),
-    Column("reason", "偏差原因分析及改进措施", 36, input=False),
+    Column("reason", "偏差原因分析及改进措施", 36, input=False, wrap=True),
 )
 
 CONS_FINDINGS_COLUMNS: tuple[Column, ...] = (
-    Column("unit", "单位名称", 24, input=False),
-    Column("file", "文件", 30, input=False),
+    # one landscape page wide at 80%: the message prints beside its unit
+    Column("unit", "单位名称", 24, input=False, wrap=True),
+    Column("file", "文件", 24, input=False, wrap=True),
     Column("sheet", "工作表", 10, input=False),
     Column("cell", "单元格", 8, input=False),
     Column("code", "代码", 7, input=False),
     Column("severity", "级别", 6, input=False),
-    Column("message", "问题说明", 110, input=False),  # its rows cannot wrap (spliced): as wide as a printed page allows
+    Column("message", "问题说明", 56, input=False, wrap=True),
 )
 
 

@@ -33,7 +33,7 @@ def world(request, tmp_path_factory, worker_pool, demo_files):
         uid_a = conn.execute(sa.select(db.accounts.c.id).where(db.accounts.c.unit_name == A)).scalar()
         job = conn.execute(db.consolidations.insert().values(
             period="2026-01", started_by=uid_a, created=db.now(), status="done", done=1, total=1, message="",
-            summary_sha256=up["sha256"])).inserted_primary_key[0]
+            summary_sha256=up["sha256"], report_sha256=up["sha256"])).inserted_primary_key[0]
     ids = {"upload": upload_id, "sub": sid, "job": job, "acct": uid_a}
     yield svc, ids
     svc.engine.dispose()
@@ -42,13 +42,15 @@ def world(request, tmp_path_factory, worker_pool, demo_files):
 def routes(ids):
     u, s, j, a = ids["upload"], ids["sub"], ids["job"], ids["acct"]
     unit_owned = [("GET", f"/unit/uploads/{u}"), ("GET", f"/unit/uploads/{u}/download/original"),
-                  ("GET", f"/unit/uploads/{u}/download/annotated"), ("POST", f"/unit/uploads/{u}/submit"),
+                  ("GET", f"/unit/uploads/{u}/download/annotated"), ("GET", f"/unit/uploads/{u}/download/upgraded"),
+                  ("GET", f"/unit/uploads/{u}/download/monitored"),
+                  ("POST", f"/unit/uploads/{u}/submit"),
                   ("GET", f"/unit/submissions/{s}"), ("GET", f"/unit/submissions/{s}/download/original")]
     unit_any = [("GET", "/unit"), ("POST", "/unit/upload"), ("POST", "/account/token")]
     bureau_view = [("GET", "/bureau"), ("GET", f"/bureau/units/{a}"), ("GET", f"/bureau/submissions/{s}"),
                    ("GET", f"/bureau/submissions/{s}/download/original"), ("GET", f"/bureau/consolidations/{j}"),
                    ("GET", f"/bureau/consolidations/{j}/status"), ("GET", f"/bureau/consolidations/{j}/download"),
-                   ("GET", "/bureau/history")]
+                   ("GET", f"/bureau/consolidations/{j}/report"), ("GET", "/bureau/history")]
     bureau_act = [("POST", f"/bureau/submissions/{s}/approve"), ("POST", "/bureau/consolidations"),
                   ("POST", "/bureau/period"), ("GET", "/bureau/audit")]
     anyone = [("GET", "/account"), ("POST", "/account/password"), ("POST", "/logout")]

@@ -182,3 +182,59 @@ def test_unit_submits_bureau_approves_and_consolidates(browser, live, demo_files
                        "核定后，此目标表将作为该单位防篡改比对的基线。确定吗？"]
     unit_ctx.close()
     bureau_ctx.close()
+
+
+@pytest.mark.parametrize("live", ["sqlite"], indirect=True)
+def test_monitoring_and_the_report_in_the_browser(browser, live, demo_files, tmp_path):
+    """Mid-year: two units upload their 1-7月 monitoring and see its state; the bureau consolidates
+    and downloads the analysis report (re-read with python-docx). Screenshots: 10-… to 12-…."""
+    import docx
+    from test_service_monitoring import monitored_workbook
+
+    shots = shots_dir(tmp_path, live.backend)
+    errors: list[str] = []
+    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: d.accept())
+    log_in(page, live.url, "czj", live.passwords["czj"])
+    page.wait_for_url("**/bureau")
+    page.fill("form[action='/bureau/period'] input[name=period]", "2026-07")
+    page.click("form[action='/bureau/period'] button")
+    page.wait_for_url("**/bureau")
+    page.click("button.link")  # 退出
+    page.wait_for_url("**/login")
+    uploads = {ZHENGWU: monitored_workbook(tmp_path / "政务中心-1-7月.xlsm", expected_row2=4),
+               DASHULING: demo_files / "monitoring" / "2026-07" / "dashuling_2026.xlsm"}
+    # 政务服务中心: 43.00% against 58.33% → 黄 (see test_service_monitoring); 大树岭乡 (demo.json): 红
+    for (unit, path), state in zip(uploads.items(), ("黄", "红"), strict=True):
+        log_in(page, live.url, live.units[unit], live.passwords[live.units[unit]])
+        page.wait_for_url("**/unit")
+        page.set_input_files("#file", str(path))
+        page.click("text=上传并检查")
+        page.wait_for_url("**/unit/uploads/*")
+        assert page.locator("#mon-state").inner_text() == state
+        assert page.locator("#mon-period").inner_text() == "1-7月"
+        page.screenshot(path=str(shots / f"10-unit-monitoring-{state}.png"), full_page=True)
+        page.click("#submit")
+        page.wait_for_url("**/unit/submissions/*")
+        page.click("button.link")
+        page.wait_for_url("**/login")
+    log_in(page, live.url, "czj", live.passwords["czj"])
+    page.wait_for_url("**/bureau")
+    page.screenshot(path=str(shots / "11-roster-monitoring.png"), full_page=True)
+    page.click("#consolidate")
+    page.wait_for_url("**/bureau/consolidations/*")
+    page.locator("#report-link").wait_for(state="visible", timeout=120_000)
+    assert page.locator("#mon-counts").inner_text().startswith("填报了运行监控的单位：红 1 黄 1")
+    page.screenshot(path=str(shots / "12-consolidation-monitoring-report.png"), full_page=True)
+    with page.expect_download() as dl:
+        page.click("#report-link")
+    report = tmp_path / "report.docx"
+    dl.value.save_as(report)
+    assert dl.value.suggested_filename.endswith(".docx")
+    text = "\n".join(p.text for p in docx.Document(str(report)).paragraphs)
+    assert "绩效自评汇总分析" in text and DASHULING in text
+    assert not errors, errors
+    ctx.close()

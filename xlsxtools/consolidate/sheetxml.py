@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from xlsxtools.layout import col_index, col_letter
+from xlsxtools.textwidth import LINE_FACTOR, ROW_PADDING, line_count
 
 #: Placeholder for the row number inside a rendered row (the parent replaces it).
 ROW_MARK = b"\x00"
@@ -34,10 +35,16 @@ ROW_MARK = b"\x00"
 #: replaces them with the cellXfs index it adds to styles.xml).
 NUMBER_MARK = b"\x01"
 DATE_MARK = b"\x02"
+#: … and of a cell of a row taller than one line: wrapped, at the top (numbers and dates of such
+#: a row sit at the top too).
+WRAP_MARK = b"\x03"
 #: The number formats those styles use: the built-in 2 is "0.00"; dates get their own format
 #: yyyy-mm-dd (the built-in 14 is the viewer's locale short date: 1/8/2027 in US English).
 DATE_FORMAT = "yyyy-mm-dd"
-_STYLE_FORMATS: tuple[tuple[bytes, int | str], ...] = ((NUMBER_MARK, 2), (DATE_MARK, DATE_FORMAT))
+_STYLE_FORMATS: tuple[tuple[bytes, int | str], ...] = ((NUMBER_MARK, 2), (DATE_MARK, DATE_FORMAT), (WRAP_MARK, 0))
+#: The alignment of those styles (by mark).
+_STYLE_ALIGNMENT = {NUMBER_MARK: b'<alignment vertical="top"/>', DATE_MARK: b'<alignment vertical="top"/>',
+                    WRAP_MARK: b'<alignment vertical="top" wrapText="1"/>'}
 
 MAX_STRING = 32767
 #: The last row a worksheet has (Excel 2007 and later).
@@ -92,41 +99,59 @@ def excel_serial(v: date) -> float | None:
 
 _NUMBER_STYLE = f' s="{NUMBER_MARK.decode()}"'
 _DATE_STYLE = f' s="{DATE_MARK.decode()}"'
+_WRAP_STYLE = f' s="{WRAP_MARK.decode()}"'
 
 
-def _text_cell(c: int, s: str) -> str:
-    return f'{_REFS[c]} t="inlineStr"><is>{text_xml(s)}</is></c>'
+def _text_cell(c: int, s: str, style: str = "") -> str:
+    return f'{_REFS[c]}{style} t="inlineStr"><is>{text_xml(s)}</is></c>'
 
 
 def _number_cell(c: int, v: float, style: str) -> str:
     return f"{_REFS[c]}{style}><v>{v:.16G}</v></c>"
 
 
-def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> bytes:
+def _height(lines: int, font_size: float) -> float:
+    """Points of a row of ``lines`` wrapped lines (as :func:`xlsxtools.textwidth.row_height`)."""
+    return round(lines * font_size * LINE_FACTOR + ROW_PADDING, 1)
+
+
+def render_row(values: Sequence[Any], number_cols: Collection[int] = (),
+               wrap: Mapping[int, float] | None = None, font_size: float = 10.0) -> bytes:
     """One ``<row>`` of ``values`` (column A first), its row number left as :data:`ROW_MARK`.
 
     Text becomes a string cell; int and float a number (shown as "0.00" in ``number_cols``);
     date and datetime a date; bool 是/否; None, "", NaN and infinities stay empty; anything else
-    its ``str``.
+    its ``str``. ``wrap`` (column → width): the columns whose text wraps; a row that needs more
+    than one line for them is as tall as that, its text cells wrapped and at the top.
     """
     if len(values) > len(_REFS):
         raise ValueError(f"too many columns for a summary row: {len(values)}")
-    parts = [f'<row r="{ROW_MARK.decode()}">']
+    text_style = ""
+    lines = 1
+    if wrap:
+        lines = max((line_count(values[c], w) for c, w in wrap.items()
+                     if c < len(values) and type(values[c]) is str and values[c]), default=1)
+    if lines > 1:
+        text_style = _WRAP_STYLE
+        parts = [f'<row r="{ROW_MARK.decode()}" ht="{_height(lines, font_size):g}" '
+                 'customHeight="1">']
+    else:
+        parts = [f'<row r="{ROW_MARK.decode()}">']
     add = parts.append
     for c, v in enumerate(values):
         t = type(v)
         if t is str:  # the common cases first, by exact type
             if v:
-                add(_text_cell(c, v))
+                add(_text_cell(c, v, text_style))
         elif t is float or t is int:
             if t is int and not -_MAX_INT < v < _MAX_INT:  # beyond a double: its text (or its length)
                 add(_text_cell(c, str(v) if v.bit_length() < 4000 else f"（{int(v.bit_length() * 0.30103) + 1} 位数字）"))
             elif v == v and v != _INF and v != -_INF:
-                add(_number_cell(c, v, _NUMBER_STYLE if c in number_cols else ""))
+                add(_number_cell(c, v, _NUMBER_STYLE if c in number_cols else text_style))
         elif v is None:
             continue
         elif isinstance(v, bool):
-            add(_text_cell(c, "是" if v else "否"))
+            add(_text_cell(c, "是" if v else "否", text_style))
         elif isinstance(v, date):
             serial = excel_serial(v)
             add(_text_cell(c, v.isoformat()) if serial is None else _number_cell(c, serial, _DATE_STYLE))
@@ -136,9 +161,9 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = ()) -> byte
             except OverflowError:
                 f = _INF
             if f == f and f != _INF and f != -_INF:
-                add(_number_cell(c, f, _NUMBER_STYLE if c in number_cols else ""))
+                add(_number_cell(c, f, _NUMBER_STYLE if c in number_cols else text_style))
         elif s := str(v):
-            add(_text_cell(c, s))
+            add(_text_cell(c, s, text_style))
     add("</row>")
     return "".join(parts).encode("utf-8", "replace")  # a lone surrogate cannot be stored: "?"
 
@@ -225,12 +250,19 @@ def _add_styles(styles: bytes) -> tuple[bytes, dict[bytes, bytes]]:
     m = re.search(rb'<cellXfs count="(\d+)">', styles)
     end = styles.find(b"</cellXfs>")
     assert m is not None
-    xfs = b"".join(b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-                   % (ids[fmt] if isinstance(fmt, str) else fmt) for _, fmt in _STYLE_FORMATS)
+    xfs = b"".join(_xf(ids[fmt] if isinstance(fmt, str) else fmt, _STYLE_ALIGNMENT.get(mark))
+                   for mark, fmt in _STYLE_FORMATS)
     marks = {mark: b"%d" % (first + i) for i, (mark, _) in enumerate(_STYLE_FORMATS)}
     n = first + len(_STYLE_FORMATS)
     out = styles[:m.start()] + b'<cellXfs count="%d">' % n + styles[m.end():end] + xfs + styles[end:]
     return out, marks
+
+
+def _xf(num_fmt: int, alignment: bytes | None) -> bytes:
+    if alignment is None:
+        return b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' % num_fmt
+    return (b'<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">' % num_fmt
+            + alignment + b"</xf>")
 
 
 _NUM_FMT = re.compile(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"/>')
@@ -313,9 +345,9 @@ def _write_sheet(zout: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes, spool
         raise RuntimeError(f"{info.filename}: no <sheetData> rows to append to")
     head, tail = _dimension(xml[:end], spool), xml[end:]
     big = len(head) + spool.size * 11 // 10 + len(tail) > zipfile.ZIP64_LIMIT * 9 // 10
-    number, date_ = marks[NUMBER_MARK], marks[DATE_MARK]
+    number, date_, wrap = marks[NUMBER_MARK], marks[DATE_MARK], marks[WRAP_MARK]
     with zout.open(info, "w", force_zip64=big) as fh:
         fh.write(head)
         for chunk in spool.chunks():
-            fh.write(chunk.replace(NUMBER_MARK, number).replace(DATE_MARK, date_))
+            fh.write(chunk.replace(NUMBER_MARK, number).replace(DATE_MARK, date_).replace(WRAP_MARK, wrap))
         fh.write(tail)

@@ -389,6 +389,9 @@ def _actual_value(v: Any, percent_format: bool) -> Any:
 
 #: 指标明细 columns whose numbers show as "0.00" (分值, 得分).
 DETAIL_NUMBER_COLUMNS = frozenset(i for i, c in enumerate(layout.CONS_DETAIL_COLUMNS) if c.key in ("weight", "score"))
+#: Columns whose text wraps in the spliced row sheets (column → width): rows grow to fit it.
+DETAIL_WRAP = {i: c.width for i, c in enumerate(layout.CONS_DETAIL_COLUMNS) if c.wrap}
+FINDINGS_WRAP = {i: c.width for i, c in enumerate(layout.CONS_FINDINGS_COLUMNS) if c.wrap}
 
 
 def target_value(type_: str, target: str) -> Any:
@@ -409,13 +412,14 @@ def detail_rows(u: UnitResult, detail: UnitDetail) -> list[bytes]:
     return [render_row((name, ind.level1, ind.level2, ind.name, ind.type, target_value(ind.type, ind.target),
                         ind.unit, ind.weight,
                         _actual_value(ind.actual, ind.percent_format), ind.score, _rule_label(ind.rule_kind),
-                        ind.reason), DETAIL_NUMBER_COLUMNS) for ind in detail.indicators]
+                        ind.reason), DETAIL_NUMBER_COLUMNS, DETAIL_WRAP, layout.FONT_SIZE) for ind in detail.indicators]
 
 
 def finding_rows(unit: str, findings: Iterable[FindingRow]) -> list[bytes]:
     """问题清单 rows of ``findings``, rendered."""
     return [render_row((unit, f.file or "", f.sheet or "", f.cell or (f"第{f.row}行" if f.row else ""), f.code,
-                        _severity_label(f.severity), f.message)) for f in findings]
+                        _severity_label(f.severity), f.message), (), FINDINGS_WRAP, layout.FONT_SIZE)
+            for f in findings]
 
 
 Rows = tuple[list[bytes], list[bytes]]

@@ -31,8 +31,12 @@ from xlsxtools.service import auth, db, jobs
 from xlsxtools.service.storage import BlobStore, display_name, suffix_of
 
 HERE = Path(__file__).parent
+#: The monitoring states, worst first (as xlsxtools.checks.monitoring.STATE_ORDER; not imported here
+#: to keep the core's import off the web process's start).
+STATE_ORDER = ("红", "黄", "绿", "未填报")
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-OUTPUTS = {"annotated": "标注版", "imported": "导入后的单位工作簿", "scored": "计分版"}
+OUTPUTS = {"annotated": "标注版", "imported": "导入后的单位工作簿", "scored": "计分版", "upgraded": "升级版",
+           "monitored": "监控标注版"}
 #: Bodies larger than this are refused before any reading (uploads and the API have their own limits).
 FORM_LIMIT = 256 * 1024
 #: Seconds a consolidation may run before its process is killed.
@@ -227,6 +231,9 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     templates.env.globals["OUTPUTS"] = OUTPUTS
     templates.env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
     templates.env.filters["num"] = _num
+    templates.env.filters["pct"] = _pct
+    templates.env.filters["pts"] = _pts
+    templates.env.filters["fromjson"] = json.loads
     _routes(app, state, templates)
     return app
 
@@ -243,6 +250,16 @@ def _num(v: Any) -> str:
     if isinstance(v, int | float):
         return f"{v:.4f}".rstrip("0").rstrip(".")
     return str(v)
+
+
+def _pct(v: Any) -> str:
+    """A fraction as a percentage with two decimals (0.4300486 → 43.00%), as ``xlsxtools monitor`` prints it."""
+    return "—" if not isinstance(v, int | float) or isinstance(v, bool) else f"{v * 100:.2f}%"
+
+
+def _pts(v: Any) -> str:
+    """A difference of fractions in percentage points, signed (−0.1532847 → -15.33)."""
+    return "—" if not isinstance(v, int | float) or isinstance(v, bool) else f"{v * 100:+.2f}"
 
 
 class Redirect(Exception):
@@ -316,7 +333,8 @@ def _download_name(name: str, suffix: str, tag: str = "") -> str:
 
 def _file_response(path: Path, name: str, cleanup: bool = False) -> FileResponse:
     media = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12"}.get(path.suffix.lower(),
+             ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+             ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}.get(path.suffix.lower(),
                                                                            "application/octet-stream")
     task = BackgroundTask(path.unlink, missing_ok=True) if cleanup else None
     return FileResponse(path, media_type=media, filename=name, background=task,
@@ -328,6 +346,12 @@ def _analysis_failed(message: str) -> dict[str, Any]:
          "message": message}
     return {"kind": "unreadable", "unit": "", "indicators": 0, "findings": [f],
             "summary": {"errors": 1, "warnings": 0, "infos": 0}, "score": None, "complete": False, "state": "有错误"}
+
+
+def _monitor_state(result: dict[str, Any]) -> str | None:
+    """红 / 黄 / 绿 / 未填报 of an analysis with a 运行监控 sheet (None without one)."""
+    m = result.get("monitoring") or {}
+    return m.get("state") if m.get("sheet") else None
 
 
 def group_findings(findings: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -633,7 +657,7 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
                 upload_id=upload_id, account_id=user["id"], unit_name=user["unit_name"], period=period,
                 file_name=row["file_name"], suffix=row["suffix"], sha256=row["sha256"], created=db.now(),
                 errors=s["errors"], warnings=s["warnings"], infos=s["infos"], complete=bool(result.get("complete")),
-                total=score.get("total"), grade=score.get("grade")))
+                total=score.get("total"), grade=score.get("grade"), monitor_state=_monitor_state(result)))
             sid = int(res.inserted_primary_key[0])
             note = ""
             if result.get("unit") and result["unit"] != user["unit_name"]:
@@ -699,8 +723,14 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
             tally[st] = tally.get(st, 0) + 1
             rows.append({"account": u, "sub": sub, "state": st, "count": counts.get(u["unit_name"], 0),
                          "approval": approved.get(u["unit_name"])})
+        monitor_tally: dict[str, int] = {}
+        for row in rows:
+            ms = row["sub"]["monitor_state"] if row["sub"] else None
+            if ms:
+                monitor_tally[ms] = monitor_tally.get(ms, 0) + 1
         return page(request, "roster.html", user, rows=rows, period=period, current=cur, tally=tally,
-                    consolidations=cons, can_act=user["role"] == auth.ROLE_BUREAU)
+                    monitor_tally=monitor_tally, state_order=STATE_ORDER, consolidations=cons,
+                    can_act=user["role"] == auth.ROLE_BUREAU)
 
     @app.post("/bureau/period")
     async def set_period(request: Request) -> Response:
@@ -834,14 +864,17 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
     @app.get("/bureau/consolidations/{job_id}", response_class=HTMLResponse)
     def consolidation_page(request: Request, job_id: int) -> Response:
         user = need(request, *auth.BUREAU_ROLES)
-        return page(request, "consolidation.html", user, job=_job(job_id))
+        job = _job(job_id)
+        monitoring = json.loads(job["monitoring"]) if job.get("monitoring") else None
+        return page(request, "consolidation.html", user, job=job, monitoring=monitoring, state_order=STATE_ORDER)
 
     @app.get("/bureau/consolidations/{job_id}/status")
     def consolidation_status(request: Request, job_id: int) -> Response:
         need(request, *auth.BUREAU_ROLES)
         j = _job(job_id)
         return JSONResponse({"status": j["status"], "done": j["done"], "total": j["total"], "message": j["message"],
-                             "download": f"/bureau/consolidations/{job_id}/download" if j["summary_sha256"] else None})
+                             "download": f"/bureau/consolidations/{job_id}/download" if j["summary_sha256"] else None,
+                             "report": f"/bureau/consolidations/{job_id}/report" if j["report_sha256"] else None})
 
     @app.get("/bureau/consolidations/{job_id}/download")
     def consolidation_download(request: Request, job_id: int) -> Response:
@@ -850,6 +883,15 @@ def _routes(app: FastAPI, state: State, templates: Jinja2Templates) -> None:
         if not j["summary_sha256"]:
             raise HTTPException(404, "Not Found")
         return _file_response(state.store.path(j["summary_sha256"]), f"绩效汇总-{j['period']}-{job_id}.xlsx")
+
+    @app.get("/bureau/consolidations/{job_id}/report")
+    def consolidation_report(request: Request, job_id: int) -> Response:
+        """分析报告.docx of a finished consolidation (made in its process, stored like the summary)."""
+        need(request, *auth.BUREAU_ROLES)
+        j = _job(job_id)
+        if not j["report_sha256"]:
+            raise HTTPException(404, "Not Found")
+        return _file_response(state.store.path(j["report_sha256"]), f"分析报告-{j['period']}-{job_id}.docx")
 
     @app.get("/bureau/history", response_class=HTMLResponse)
     def history(request: Request) -> Response:

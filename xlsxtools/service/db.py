@@ -71,6 +71,7 @@ submissions = sa.Table(
     sa.Column("complete", sa.Boolean, nullable=False),
     sa.Column("total", sa.Numeric(8, 2), nullable=True),
     sa.Column("grade", sa.String(10), nullable=True),
+    sa.Column("monitor_state", sa.String(10), nullable=True),
 )
 
 approvals = sa.Table(
@@ -100,6 +101,10 @@ consolidations = sa.Table(
     sa.Column("warnings", sa.Integer, nullable=True),
     sa.Column("missing", sa.Integer, nullable=True),
     sa.Column("tampered", sa.Integer, nullable=True),
+    sa.Column("monitoring", sa.Text, nullable=True),
+    sa.Column("report_sha256", sa.String(64), sa.ForeignKey("blobs.sha256", name="fk_consolidations_report_blob"),
+              nullable=True),
+    sa.Column("report_message", sa.Text, nullable=True),
 )
 
 audit = sa.Table(

@@ -7,7 +7,10 @@ the same core as the command line (``commands.check.load`` + ``checks.run_checks
 ``check``, ``scoring.score_unit`` + ``commands.score.unit_score_dict`` for ``score``,
 ``annotate_edge.annotate_workbook`` for ``check --annotate``, ``importer.import_table`` +
 ``template.write_unit_workbook`` for ``import -o``, ``writeback.score_edits`` for
-``score --write``, ``consolidate.baseline.approved_from_table`` and ``consolidate.runner.consolidate``).
+``score --write``, ``commands.monitor.monitor_file`` + ``file_json`` for ``monitor --json`` (and
+``annotate_workbook`` of its findings for ``monitor --annotate``),
+``workbook.upgrade.upgrade_workbook`` for ``upgrade``, ``consolidate.baseline.approved_from_table``,
+``consolidate.runner.consolidate`` and, after it, ``report.run.make_report`` for ``report``).
 
 This module imports no web framework; the consolidation runs here in its own process too.
 """
@@ -24,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +60,9 @@ def init_worker(memory_mb: int) -> None:
             limit = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import xlsxtools.checks
+    import xlsxtools.checks.monitoring
     import xlsxtools.commands.check
+    import xlsxtools.commands.monitor
     import xlsxtools.commands.score
     import xlsxtools.scoring
     import xlsxtools.workbook.reader  # noqa: F401
@@ -94,9 +100,20 @@ def _preflight(p: Path, config: Config) -> str | None:
     return None
 
 
+#: The command-line advice of an older layout version's findings, and what the page offers instead.
+_UPGRADE_ADVICE = re.compile(r"请运行 xlsxtools upgrade \S+ -o 新文件\.\w+ ")
+UPGRADE_ON_PAGE = "请在本页下载“升级后的工作簿”"
+
+
+def web_message(text: str, path: Path) -> str:
+    """A finding's message as the pages show it: the stored file's path hidden, the command-line
+    upgrade advice replaced by the page's download."""
+    return _UPGRADE_ADVICE.sub(UPGRADE_ON_PAGE, text.replace(str(path), UPLOAD_LABEL))
+
+
 def _finding_dict(f: Any, path: Path) -> dict[str, Any]:
     return {"code": f.code, "severity": str(f.severity), "level": f.severity.label, "sheet": f.sheet,
-            "cell": f.cell, "row": f.row, "message": f.message.replace(str(path), UPLOAD_LABEL)}
+            "cell": f.cell, "row": f.row, "message": web_message(f.message, path)}
 
 
 def analyze(blob: str, suffix: str, config: Config) -> dict[str, Any]:
@@ -133,6 +150,7 @@ def analyze(blob: str, suffix: str, config: Config) -> dict[str, Any]:
                               findings=list(loaded.findings))
             result["score"] = _score(uw, p, config)
             result["complete"] = bool(result["score"] and result["score"]["complete"])
+            result["monitoring"] = monitoring(p, config)
         errors = sum(f.severity is Severity.ERROR for f in findings)
         result["state"] = state_of(errors, result["complete"])
         return result
@@ -151,6 +169,34 @@ def _score(uw: Any, p: Path, config: Config) -> dict[str, Any]:
     d["findings"] = [{**f, "message": str(f.get("message", "")).replace(str(p), UPLOAD_LABEL)} for f in d["findings"]]
     d["step_mode_label"] = config.step_mode.label
     d["has_actuals"] = uw.actuals is not None
+    return d
+
+
+def monitoring(p: Path, config: Config, today: date | None = None) -> dict[str, Any]:
+    """What ``xlsxtools monitor --json`` gives for the workbook (``commands.monitor.monitor_file``
+    and ``file_json``): period, execution rate against the time schedule, indicators at risk, the
+    state 红/黄/绿/未填报 with its reason and the J findings; plus the policy's text, and for a
+    workbook of an earlier layout version (no 运行监控 sheet) its version and whether the page can
+    offer the upgraded workbook."""
+    from xlsxtools import layout
+    from xlsxtools.commands.monitor import file_json, monitor_file
+
+    policy = config.monitoring
+    m = monitor_file(p, policy, today or date.today())
+    d = file_json(m)
+    d.pop("file", None)
+    d["findings"] = [_finding_dict(f, p) for f in m.findings]
+    d["policy"] = policy.describe()
+    d["sheet"] = m.result is not None
+    if m.result is None and not m.unreadable:
+        from xlsxtools.workbook.reader import read_unit_workbook
+
+        version = read_unit_workbook(p).layout_version
+        d["layout_version"] = version or ""
+        d["upgradable"] = version in layout.UPGRADABLE_VERSIONS
+        d["message"] = (f"这个工作簿来自模板版本 {version or '未知'}，没有「{layout.MONITOR_SHEET}」表（当前版本 "
+                        f"{layout.LAYOUT_VERSION}）：" + ("请下载“升级后的工作簿”（数据全部保留），在其中填写运行监控后重新上传。"
+                                                   if d["upgradable"] else "请用当前模板重新导入后填写运行监控。"))
     return d
 
 
@@ -207,6 +253,23 @@ def make_output(what: str, blob: str, suffix: str, out_dir: str, config: Config)
                 apply_edits(wb, score_edits(uw, us))
                 out_suffix = suffix
                 save_workbook(wb, _with_suffix(out, out_suffix))
+            elif what == "monitored":
+                from xlsxtools.commands.monitor import monitor_file
+                from xlsxtools.workbook.annotate_edge import annotate_workbook
+
+                m = monitor_file(p, config.monitoring, date.today())
+                if m.result is None:
+                    return {"error": "工作簿没有可检查的“运行监控”表（问题已在页面列出）。"}
+                out_suffix = suffix
+                annotate_workbook(p, m.findings, _with_suffix(out, out_suffix))
+            elif what == "upgraded":
+                from xlsxtools.workbook.upgrade import upgrade_workbook
+
+                out_suffix = suffix
+                try:
+                    upgrade_workbook(p, _with_suffix(out, out_suffix))
+                except UserError as exc:
+                    return {"error": exc.message}
             else:
                 raise ValueError(what)
         final = _with_suffix(out, out_suffix)
@@ -357,16 +420,25 @@ def run_consolidation(inp: ConsolidationInput) -> None:
             rep = runner.consolidate([folder], out, roster=roster, baseline=baseline,
                                      history=Path(inp.data_dir) / "history.sqlite", period=inp.period,
                                      config=inp.config, progress=True)
+            monitored = {"states": rep.monitoring, "worse": rep.monitoring_worse,
+                         "units": monitoring_rows(out)} if rep.monitoring else None
+            update(message="汇总完成，正在生成分析报告")
+            report_sha, report_message = _make_report(out, Path(d) / "report.docx", inp.period, store)
             sha, _size = store.put_file(out)
         with engine.begin() as conn:
             db.ensure_blob(conn, sha, _size)
+            if report_sha:
+                db.ensure_blob(conn, *report_sha)
             conn.execute(table.update().where(table.c.id == inp.job_id).values(
                 status="done", finished=db.now(), done=len(inp.files), summary_sha256=sha, units=rep.units,
                 errors=rep.errors, warnings=rep.warnings, missing=rep.missing, tampered=rep.tampered,
+                monitoring=dumps(monitored) if monitored else None,
+                report_sha256=report_sha[0] if report_sha else None, report_message=report_message,
                 message=f"已汇总 {rep.units} 个单位（{rep.seconds:.1f} 秒）" + "".join(f"；{n}" for n in rep.notes)))
             db.log(conn, inp.started_by, "汇总完成",
                    f"汇总 #{inp.job_id}（{inp.period}）：{rep.units} 个单位，{rep.errors} 个错误，{rep.warnings} 个警告，"
-                   f"名册中未提交 {rep.missing} 个，目标被改动 {rep.tampered} 个")
+                   f"名册中未提交 {rep.missing} 个，目标被改动 {rep.tampered} 个"
+                   + ("；已生成分析报告" if report_sha else f"；{report_message}"))
     except BaseException as exc:
         from xlsxtools.errors import UserError
 
@@ -375,6 +447,49 @@ def run_consolidation(inp: ConsolidationInput) -> None:
         raise
     finally:
         engine.dispose()
+
+
+def _make_report(summary: Path, out: Path, period: str, store: Any) -> tuple[tuple[str, int] | None, str]:
+    """The analysis report of the summary (``report.run.make_report``, as ``xlsxtools report``),
+    stored like the summary: ((sha256, size) or None, a Chinese line about it). A report that cannot
+    be made never fails the consolidation."""
+    from xlsxtools.errors import UserError
+    from xlsxtools.report.run import make_report
+
+    try:
+        res = make_report(summary, out, year=period[:4])
+    except UserError as exc:
+        return None, f"分析报告未能生成：{exc.message}"
+    except Exception as exc:  # the summary is still good: say why the report is missing
+        return None, f"分析报告未能生成（{type(exc).__name__}: {exc}）"
+    c = res.counts
+    line = (f"分析报告：单位 {c.get('units', 0)} 个（自评完整 {c.get('complete', 0)} 个），未提交 {c.get('missing', 0)} 个，"
+            f"目标被改动 {c.get('tampered', 0)} 个，图表 {res.charts} 幅")
+    return store.put_file(out), line
+
+
+def monitoring_rows(summary: Path) -> list[dict[str, Any]]:
+    """Each unit's row of the summary's 运行监控 sheet (unit, period, schedule, rate, gap, indicators at
+    risk, state, reason), read back with python-calamine: what the consolidation page lists."""
+    from python_calamine import CalamineWorkbook
+
+    from xlsxtools import layout
+
+    wb = CalamineWorkbook.from_path(str(summary))
+    if layout.CONS_MONITOR_SHEET not in wb.sheet_names:
+        return []
+    rows = wb.get_sheet_by_name(layout.CONS_MONITOR_SHEET).to_python()
+    if len(rows) < layout.CONS_HEADER_ROW:
+        return []
+    header = [str(h) for h in rows[layout.CONS_HEADER_ROW - 1]]
+    keys = {c.title: c.key for c in layout.CONS_MONITOR_COLUMNS}
+    index = {keys[h]: i for i, h in enumerate(header) if h in keys}
+    out = []
+    for r in rows[layout.CONS_HEADER_ROW:]:
+        d = {k: (r[i] if i < len(r) else "") for k, i in index.items()}
+        if d.get("unit") and d.get("state"):
+            out.append(d)
+    return out
 
 
 _RUNNING: set[Any] = set()
