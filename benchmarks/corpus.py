@@ -43,6 +43,11 @@ class Counts:
     rules_stated: int = 0
     rules_right: int = 0
     wrong_rows: int = 0
+    kinds_right: int = 0
+    frameworks_right: int = 0
+    #: 监控表: the 1–N月执行情况 / 全年预计 (actual) and 完成目标可能性 (likelihood) cells stated, and read right
+    monitor_cells: int = 0
+    monitor_right: int = 0
     errors: int = 0
     real_errors: int = 0
     failures: list[str] = field(default_factory=list)
@@ -121,6 +126,15 @@ def evaluate_file(path: Path, expected: dict) -> Counts:
         if got is None:
             continue
         used: set[int] = set()
+        if got.kind == expected["kind"]:
+            c.kinds_right += 1
+        else:
+            c.notes.append(f"{path.parent.name}/{path.name}: 表格类型读作 {got.kind}，应为 {expected['kind']}")
+        if got.framework == expected["framework"]:
+            c.frameworks_right += 1
+        else:
+            c.notes.append(f"{path.parent.name}/{path.name}: 指标体系读作 {got.framework}，应为 {expected['framework']}")
+        likely = et.get("likelihood", {})
         for ei in et["indicators"]:
             hit = next((j for j, ind in enumerate(got.indicators) if j not in used and _same(ind.name, ei["name"])),
                        None)
@@ -130,7 +144,17 @@ def evaluate_file(path: Path, expected: dict) -> Counts:
             used.add(hit)
             ind = got.indicators[hit]
             c.found += 1
-            if ind.level1 == ei.get("level1") and ind.level2 == ei.get("level2"):
+            if expected["kind"] == "monitoring":
+                for what, want, have in (("执行情况", ei.get("actual"), ind.actual),
+                                         ("完成目标可能性", likely.get(ei["name"]), ind.reason)):
+                    if want is None:
+                        continue
+                    c.monitor_cells += 1
+                    if key(have) == key(want):
+                        c.monitor_right += 1
+                    else:
+                        c.notes.append(f"{path.parent.name}/{path.name}: “{ei['name']}”{what}读作“{have}”，应为“{want}”")
+            if (ind.level1 or None) == ei.get("level1") and (ind.level2 or None) == ei.get("level2"):
                 c.levels_right += 1
             else:
                 c.notes.append(f"{path.parent.name}/{path.name}: “{ei['name']}”层级读作 {ind.level1}/{ind.level2}，"
@@ -222,6 +246,8 @@ def main(argv: list[str]) -> int:
     print(f"源文件 {len(results)} 个；读出表格 {_pct(total.tables_read, total.tables_expected)}")
     print(f"指标找到 {_pct(total.found, total.indicators)}；一级、二级指标都对 {_pct(total.levels_right, total.indicators)}")
     print(f"分值对 {_pct(total.points_right, total.points_stated)}；规则类型对 {_pct(total.rules_right, total.rules_stated)}")
+    print(f"表格类型对 {_pct(total.kinds_right, total.tables_read)}；指标体系对 {_pct(total.frameworks_right, total.tables_read)}；"
+          f"监控表的执行情况和完成可能性对 {_pct(total.monitor_right, total.monitor_cells)}")
     print(f"误当作指标的行 {total.wrong_rows}；报出错误 {total.errors} 个，其中真实缺陷 {total.real_errors} 个")
     for f in total.failures:
         print("读取失败：" + f)

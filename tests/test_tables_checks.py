@@ -19,7 +19,7 @@ T = "\t"
 
 #: Codes whose cases live here (tests/test_checks.py asserts every registered code has a case).
 TESTED_CODES = {"S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S009", "S010", "T006",
-                "R012", "R013"}
+                "R012", "R013", "S011"}
 
 SELF_HEAD = [
     "项目支出绩效自评表（2022年度）",
@@ -242,3 +242,26 @@ def test_cost_without_sign_is_smaller_is_better_and_unknown_rule_phrasing_is_a_w
     t = parse_text(self_eval(rows), "x")
     assert not found(t, "S001") and not found(t, "S003")
     assert [str(f.severity) for f in found(t, "R002")] == ["warning"]
+
+
+def test_s011_monitoring_table_behind_schedule():
+    """An imported 监控表: 1-6月执行数 45 of 100 is 45% against the schedule 6/12 = 50% (within the
+    10-point margin, no finding); 30 of 100 is 20 points behind (S011, saying every row is 确定能)."""
+    def table(spent: str):
+        text = "\n".join([
+            "某某市项目支出绩效监控表",
+            T.join(["项目名称", "文物保护经费"]),
+            T.join(["项目资金（万元）", "", "年初预算数", "1-6月执行数", "全年预计执行数"]),
+            T.join(["", "年度资金总额:", "100", spent, "100"]),
+            T.join(["一级指标", "二级指标", "三级指标", "指标值", "1-6月执行情况", "完成目标可能性"]),
+            T.join(["产出指标", "数量指标", "修缮文物点", "2处", "1处", "确定能"]),
+            T.join(["效益指标", "社会效益指标", "开放参观", "正常开放", "正常开放", "确定能"]),
+        ])
+        return parse_text(text, "监控.txt")
+
+    t = table("45")
+    assert t.kind == "monitoring" and t.header.get("监控期间") == "1-6月"
+    assert "S011" not in {f.code for f in run_checks(t)}
+    hits = [f for f in run_checks(table("30")) if f.code == "S011"]
+    assert len(hits) == 1 and hits[0].severity == "warning"
+    assert "30%" in hits[0].message and "50%" in hits[0].message and "确定能" in hits[0].message

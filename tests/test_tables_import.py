@@ -534,3 +534,175 @@ def test_value_cells_split_into_operator_number_unit(cell, parts):
     from xlsxtools.importer.tables import split_value
 
     assert split_value(cell) == parts
+
+
+# ---- forms met in the second round of real tables (监控表, 2013 framework, 部门整体 评分表) ----
+
+# A 监控表 as 黄石 publishes it: only 一级指标 | 指标名称, the names being level-2 categories, a
+# "半年度 指标执行情况" column and a budget block with 1-6月执行数 and 全年预计执行数.
+MONITOR_CATEGORIES = "\n".join([
+    "某某市项目支出绩效监控表",
+    "（2019年度）",
+    T.join(["项目名称", "文物保护经费"]),
+    T.join(["项目资金（万元）", "", "年初预算数", "1-6月执行数", "全年预计执行数"]),
+    T.join(["", "年度资金总额:", "100", "45.5", "100"]),
+    T.join(["绩效指标", "一级指标", "指标名称", "指标值", "半年度 指标执行情况", "完成目标可能性", "备注"]),
+    T.join(["", "产出指标", "质量", "", "", "", ""]),
+    T.join(["", "", "时效", "", "", "", ""]),
+    T.join(["", "", "成本", "年度预算100万元", "已使用约45%", "确定能", ""]),
+    T.join(["", "效益指标", "社会效益", "举办活动5场", "已举办2场", "有可能", ""]),
+])
+
+
+def test_monitoring_half_year_column_and_budget_block():
+    (t,) = parse_text_tables(MONITOR_CATEGORIES, "粘贴")
+    assert t.kind == "monitoring"
+    assert [(i.name, i.actual, i.reason) for i in t.indicators] == [
+        ("成本", "已使用约45%", "确定能"), ("社会效益", "已举办2场", "有可能")]
+    assert t.budget is not None and (t.budget.initial, t.budget.executed) == ("100", "45.5")
+
+
+def test_level2_categories_in_a_name_column_are_the_level2():
+    (t,) = parse_text_tables(MONITOR_CATEGORIES, "粘贴")
+    # 成本 is not put under the empty 时效 row above it; the empty 质量/时效 rows are not indicators
+    assert _levels(t) == [("产出指标", "成本指标", "成本"), ("效益指标", "社会效益指标", "社会效益")]
+    from xlsxtools.checks import run_checks
+
+    assert [f.code for f in run_checks(t) if f.severity == "error" and f.code.startswith("H")] == []
+
+
+# A two-level 申报表 of the 投入/过程/产出/效果 framework: the 二级指标 column holds the names,
+# 指标内容 describes them; a blank form (项目名称 left empty) with 分值 and 评分细则.
+TWO_LEVEL_2013 = "\n".join([
+    "财政支出绩效目标申报表",
+    "（2021年度）",
+    T.join(["项目名称", "", "项目类型", ""]),
+    T.join(["项目实施单位", "", "项目负责人", "", "联系电话", ""]),
+    T.join(["项目年度绩效目标衡量指标", "一级指标", "二级指标", "分值", "指标内容(150字内)", "指标值(150字内)",
+            "评分细则(150字内)"]),
+    T.join(["", "投入指标", "资金到位率", "5", "资金到位率=(实际到位资金/计划投入资金)×100%。", "资金到位率达100%",
+            "到位率100%得5分,每少10个百分点扣1分,扣完为止。"]),
+    T.join(["", "", "预算支出进度", "15", "预算支出进度是否达到90%以上。", "预算支出进度达到90%以上",
+            "预算支出进度达到90%以上(含90%)得15分,每少1个百分点扣1分,扣完为止。"]),
+    T.join(["", "过程指标", "项目资金专项核算", "5", "专项资金是否专款专用,专项核算。", "专款专用,专项核算",
+            "专款专用得2分,专项核算得3分,否则0分。"]),
+])
+
+
+def test_two_level_form_reads_names_from_its_level2_column():
+    (t,) = parse_text_tables(TWO_LEVEL_2013, "粘贴")
+    assert _levels(t) == [("投入指标", "", "资金到位率"), ("投入指标", "", "预算支出进度"),
+                          ("过程指标", "", "项目资金专项核算")]
+    assert t.indicators[0].explanation.startswith("资金到位率=")
+    assert [i.weight for i in t.indicators] == [Decimal(5), Decimal(15), Decimal(5)]
+    assert t.framework == "2013"
+    # the empty 项目名称 label makes it a project form; 联系电话 is a label, not the 负责人
+    assert t.kind == "project_target"
+    assert "负责人" not in t.header
+    from xlsxtools.checks import run_checks
+
+    errors = [f.code for f in run_checks(t) if f.severity == "error"]
+    # itemised points 2 + 3 agree with the 分值 5 (no R011); no level 2 in a two-level form (no H003/H008)
+    assert errors == [], errors
+
+
+def test_three_level_form_with_wrong_level2_is_not_taken_for_two_levels():
+    text = "\n".join([
+        T.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        T.join(["产出指标", "工作量", "培训人次", "≥100人次"]),
+        T.join(["", "进度", "完成时间", "12月底前"]),
+    ])
+    (t,) = parse_text_tables(text, "粘贴")
+    assert [i.name for i in t.indicators] == ["培训人次", "完成时间"]
+    assert [i.level2 for i in t.indicators] == ["工作量", "进度"]
+
+
+# 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 评价标准 | 指标说明 | 得分 (部门整体 评价表)
+SEVERAL_POINTS = "\n".join([
+    "部门整体支出绩效评价指标表",
+    T.join(["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准", "指标说明", "得分"]),
+    T.join(["投入", "10", "预算配置", "10", "在职人员控制率", "5", "在职人员控制率≦100%,计5分;每超过一个百分点扣0.5分,扣完为止。",
+            "在职人员控制率=(在职人员数/编制数)×100%", "5"]),
+    T.join(["", "", "", "", "“三公经费”变动率", "5", "“三公经费”变动率≦0,计5分;每超过一个百分点扣0.5分,扣完为止。",
+            "变动率=(本年-上年)/上年×100%", "5"]),
+    T.join(["过程", "60", "预算执行", "20", "预算控制率", "5", "预算控制率=0,计5分;0-10%(含),计4分;大于10%不得分。",
+            "预算控制率=(本年追加预算/年初预算)×100%。", "0"]),
+])
+
+
+def test_several_points_columns_take_the_one_after_the_name():
+    (t,) = parse_text_tables(SEVERAL_POINTS, "粘贴")
+    assert [(i.level1, i.level2, i.name, i.weight) for i in t.indicators] == [
+        ("投入指标", "预算配置", "在职人员控制率", Decimal(5)), ("投入指标", "预算配置", "“三公经费”变动率", Decimal(5)),
+        ("过程指标", "预算执行", "预算控制率", Decimal(5))]
+    assert t.declared_subtotals == {"投入指标": Decimal(10), "过程指标": Decimal(60)}
+    assert not codes(t, "R011")
+    assert t.indicators[0].rule_text.startswith("在职人员控制率≦100%")
+
+
+# 湖南 2017 部门整体支出绩效评价指标评分表: points in the names, 指标解释 (definition) and 指标说明
+# (how it is scored), 自评分; the unit after "填报单位(盖章):".
+SCORE_SHEET_2017 = "\n".join([
+    "2017年度部门整体支出绩效评价指标评分表",
+    "填报单位(盖章):某某县图书馆",
+    T.join(["一级指标", "二级指标", "三级指标", "指标解释", "指标说明", "自评分"]),
+    T.join(["投入(20分)", "目标设定(5分)", "绩效目标合理性(2分)", "整体绩效目标依据是否充分,用以反映相符性情况。",
+            "符合总体规划计1分;符合职责计0.5分;符合中长期规划计0.5分。", "2"]),
+    T.join(["", "", "绩效指标明确性(3分)", "绩效指标是否清晰、细化、可衡量。",
+            "细化分解为工作任务计1分;指标值可衡量计0.5分;与任务数对应计0.5分;与预算匹配计1分。", "3"]),
+    T.join(["", "预算配置(15分)", "在职人员控制率(5分)", "实际在职人员数与编制数的比率。",
+            "在职人员控制率小于或等于1计5分,否则按比例计分。", "5"]),
+])
+
+
+def test_score_sheet_with_scoring_text_in_its_explanation_column():
+    (t,) = parse_text_tables(SCORE_SHEET_2017, "粘贴")
+    assert t.kind == "dept_self_eval" and t.framework == "2013"
+    assert t.unit.name == "某某县图书馆"
+    assert [(i.level2, i.name, i.weight, i.own_score) for i in t.indicators] == [
+        ("目标设定", "绩效目标合理性", Decimal(2), "2"), ("目标设定", "绩效指标明确性", Decimal(3), "3"),
+        ("预算配置", "在职人员控制率", Decimal(5), "5")]
+    assert t.indicators[0].rule_text.startswith("符合总体规划计1分")
+    assert t.indicators[0].explanation.startswith("整体绩效目标依据")
+    from xlsxtools.checks import run_checks
+
+    # the itemised rule's 1 + 0.5 + 0.5 are the 2 points in the name: no 得分 above its 分值 (S007)
+    assert not [f for f in run_checks(t) if f.code == "S007"]
+
+
+def test_special_fund_name_label_makes_a_project_self_eval():
+    text = "\n".join([
+        "2020年度县级专项资金绩效目标自评表",
+        T.join(["专项资金名称", "县级储备粮"]),
+        T.join(["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值"]),
+        T.join(["产出指标", "数量指标", "储备到位率", "100%", "100%"]),
+    ])
+    (t,) = parse_text_tables(text, "粘贴")
+    assert t.kind == "project_self_eval"
+    assert t.header.get("项目名称") == "县级储备粮"
+
+
+def test_two_level1s_of_a_2021_or_later_table_are_the_2021_framework():
+    from xlsxtools.frameworks import detect_framework
+
+    pairs = [("产出指标", "数量指标"), ("效益指标", "社会效益指标")]
+    assert detect_framework(pairs, "2019")[0].id == "2015"
+    assert detect_framework(pairs, "2023")[0].id == "2021"
+    assert detect_framework(pairs, "")[0].id == "2015"
+
+
+def test_monitoring_paste_footer_rows_and_money_unit_note():
+    text = "\n".join([
+        "某某市项目支出绩效监控表",
+        "项目单位(盖章): 单位:万元",
+        T.join(["项目名称", "文物保护经费"]),
+        T.join(["项目执行单位", "某某市文物局"]),
+        T.join(["绩效指标", "一级指标", "指标名称", "指标值", "半年度 指标执行情况", "完成目标可能性", "备注"]),
+        T.join(["", "产出指标", "数量", "修缮2处", "已修缮1处", "确定能"]),
+        "偏差或不能完成目标原因分析",
+        "相关建议或举措",
+    ])
+    (t,) = parse_text_tables(text, "粘贴")
+    assert [i.name for i in t.indicators] == ["数量"]
+    assert t.header.get("实施单位") == "某某市文物局"
+

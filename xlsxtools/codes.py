@@ -120,6 +120,7 @@ _CODES: tuple[Code, ...] = (
     Code("S008", E, "有得分但没有实际完成值", "A row states an 得分 but no 实际完成值: the score cannot follow from its own numbers."),
     Code("S009", E, "实际完成值带比较符号", "The 实际完成值 carries ≥/≤ (\"≥266米\"): it repeats the target instead of stating what was achieved."),
     Code("S010", E, "自评表未填实际完成值和得分", "A 自评表 row with neither 实际完成值 nor 得分: the row was not evaluated."),
+    Code("S011", W_, "监控表执行进度落后于序时进度", "An imported 监控表: 1–N月执行数 / 预算数 is below the time schedule N/12 by more than [monitoring] budget_margin; the message says whether the table still calls every target 确定能."),
     # --- W: workbook / template
     Code("W001", E, "不是由模板生成的单位工作簿", "A workbook without the template's sheets or titles."),
     Code("W002", W_, "模板版本不同", "A workbook made from another layout version of the template."),

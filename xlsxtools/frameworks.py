@@ -143,6 +143,7 @@ def detect_framework(pairs: list[tuple[str, str]], year: str = "") -> tuple[Fram
         return F2021, "一级指标含成本指标"
     if year.isdigit() and int(year) <= 2020 and "产出指标" in l1s:
         return F2015, f"{year}年的表，一级指标没有成本指标"
-    if l1s == {"产出指标", "效益指标"}:
+    if l1s == {"产出指标", "效益指标"} and not (year.isdigit() and int(year) >= 2021):
+        # a table of 2021 or later with only these two is a 2021 table short of 成本/满意度 (checked as such)
         return F2015, "只有产出指标、效益指标两个一级指标"
     return F2021, "一级指标为成本、产出、效益、满意度指标"

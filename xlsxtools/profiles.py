@@ -99,6 +99,8 @@ def profile_for(table: TargetTable, config: Config | None = None) -> Profile:
             na += ["V003"]
         if "level1" not in cols and "level2" not in cols:  # a plain list of indicators without levels
             na += ["H001", "H002", "H003", "H007", "H008", "T002", "T003", "T005"]
+        if "level2" not in cols and not any(i.level2 for i in table.indicators):
+            na += ["H003"]  # a two-level form (一级指标 | 指标名称): no level 2 to fill in
         if "target" not in cols:
             na += ["V001", "V007", "V010"]
         if kind == "monitoring" or not _has_points(table):

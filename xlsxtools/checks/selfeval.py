@@ -189,3 +189,28 @@ def self_evaluation(table: TargetTable, actuals: Actuals | None, config: Config)
             yield finding("S005", f"总分写的是 {fmt(stated_score)} 分，各指标自评得分之和为 {fmt(own_sum)} 分"
                                   + (f"（加预算执行得分 {fmt(budget_own)} 分为 {fmt(with_budget)} 分）" if budget_own else "")
                                   + "。", where)
+
+
+@register("S011")
+def monitoring_behind_schedule(table: TargetTable, actuals: Actuals | None, config: Config) -> Iterator[Finding]:
+    """An imported 监控表 (绩效运行监控表) whose 1–N月执行数 is behind the time schedule N/12 by more
+    than the monitoring policy's margin (the template's own 运行监控 sheet reports this as J001)."""
+    b = table.budget
+    if table.kind != "monitoring" or b is None:
+        return
+    m = re.match(r"1-(\d{1,2})月", table.header.get("监控期间", ""))
+    budget = _num(b.full_year) or _num(b.initial)
+    spent = _num(b.executed)
+    if not m or not budget or spent is None:
+        return
+    months = int(m.group(1))
+    rate = spent / budget
+    schedule = Decimal(months) / Decimal(12)
+    margin = config.monitoring.budget_margin
+    if rate >= schedule - margin:
+        return
+    sure = [i for i in table.indicators if "确定能" in i.reason]
+    claim = ("；完成目标可能性全部写“确定能”，没有说明偏差原因" if sure and len(sure) == len(table.indicators) else "")
+    yield finding("S011", f"1-{months}月预算执行率 {fmt((rate * 100).quantize(Decimal('0.1')))}%（执行数 {fmt(spent)} ÷ 预算数 {fmt(budget)} 万元），"
+                          f"低于序时进度 {fmt((schedule * 100).quantize(Decimal('0.1')))}% 超过 {fmt(margin * 100)} 个百分点{claim}"
+                          "（[monitoring] budget_margin）。", b.origin, None)

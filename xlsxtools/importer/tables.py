@@ -217,6 +217,7 @@ def _is_title(row: SourceRow) -> bool:
 
 def _label_field(text: str) -> str | None:
     t = re.sub(r"[:：]\s*$", "", text.strip())
+    t = re.sub(r"\s*[(（]\s*(?:盖章|公章|签章|章)\s*[)）]\s*$", "", t)  # 填报单位(盖章)
     return vocab.HEADER_BY_KEY.get(key(t))
 
 
@@ -348,11 +349,86 @@ def _assign_columns(ctx: _Ctx, data: list[SourceRow]) -> None:
         if nxt not in col.values() and _content_role(texts) == "level2":
             col["level2"] = nxt
             ctx.finding("I012", f"{h.last.where}：第{nxt + 1}列没有列标题，按内容读作二级指标", h.last)
+    _two_level_form(ctx, col, data)
     if "name" not in col and "level2" in col and col["level2"] + 1 < h.width \
             and col["level2"] + 1 not in col.values():
         col["name"] = col["level2"] + 1
         ctx.finding("I012", f"{h.last.where}：没有“三级指标”列标题，二级指标右边一列按三级指标读取", h.last)
+    _several_points_columns(ctx, col)
+    _rule_by_content(ctx, col, data)
     ctx.col = col
+
+
+#: Name-column titles that may as well title a description (指标内容 beside a 二级指标 of names).
+_CONTENT_TITLES = frozenset(key(t) for t in ("指标内容", "绩效指标内容", "三级指标内容"))
+
+
+def _col_texts(data: list[SourceRow], i: int) -> list[str]:
+    return [t for t in (r.cells[i] if i < len(r.cells) else "" for r in data) if t and t.strip() not in _EMPTY]
+
+
+def _two_level_form(ctx: _Ctx, col: dict[str, int], data: list[SourceRow]) -> None:
+    """A two-level form (一级指标 | 二级指标 | 分值 | 指标内容 | 指标值 …, common for 投入/过程/产出/效果
+    tables) writes the indicators' names into its 二级指标 column: when none of that column's cells
+    is a level-2 word of any framework and the name column is missing or titled 指标内容 (its cells
+    then describe the indicator), the 二级指标 column is the name column."""
+    h = ctx.header
+    if "level2" not in col:
+        return
+    texts = [_strip_level_points(t)[0] for t in _col_texts(data, col["level2"])]
+    if len(texts) < 2 or any(frameworks.level2_word(t) or frameworks.level1_word(t) for t in texts):
+        return
+    old = col.get("name")
+    if old is not None:
+        title = vocab._ANY_QUALIFIER.sub("", h.titles.get(old, "").strip())
+        if key(title) not in _CONTENT_TITLES:
+            return
+        if "explanation" not in col:
+            col["explanation"] = old
+    col["name"] = col.pop("level2")
+    ctx.finding("I012", f"{h.last.where}：“{h.titles.get(col['name'], '')}”一列没有一个二级指标的词（如数量指标、"
+                        f"预算执行），是两级的表，按三级指标（指标名称）读取"
+                        + (f"；“{h.titles.get(old, '')}”一列按指标解释读取" if old is not None else ""), h.last)
+
+
+def _several_points_columns(ctx: _Ctx, col: dict[str, int]) -> None:
+    """一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值: the indicator's points are in the 分值 column
+    right after the name; the others (after the level-1 / level-2 columns) are level subtotals."""
+    h = ctx.header
+    cols = sorted(i for i, rs in h.roles.items() if rs == ("points",))
+    if len(cols) < 2 or "name" not in col:
+        return
+    after = [i for i in cols if i > col["name"]]
+    if not after or col.get("points") == after[0]:
+        return
+    col["points"] = after[0]
+    for role in ("level1", "level2"):
+        nxt = col.get(role, -9) + 1
+        if nxt in cols and nxt != after[0]:
+            col[f"{role}_points"] = nxt
+    ctx.finding("I011", f"{h.last.where}：有 {len(cols)} 列“分值”，三级指标右边第{after[0] + 1}列是各指标的分值，"
+                        "一级、二级指标旁的分值按各层的小计读取", h.last)
+
+
+_SCORING = re.compile(r"[计得扣]\s*\d+(?:\.\d+)?\s*分|计满分|得满分|不得分|按比例计分")
+
+
+def _rule_by_content(ctx: _Ctx, col: dict[str, int], data: list[SourceRow]) -> None:
+    """No 评分标准 column, but the 指标说明 (explanation) column holds scoring text ("…计1分;…计0.5分",
+    "小于或等于1计5分,否则按比例计分") in most rows, and another column explains the indicator:
+    that column is the rule text."""
+    h = ctx.header
+    if "rule_text" in col or "explanation" not in col:
+        return
+    cands = [i for i, rs in h.roles.items() if rs == ("explanation",)]
+    for i in sorted(cands, reverse=True):
+        texts = _col_texts(data, i)
+        if len(cands) > 1 and texts and sum(1 for t in texts if _SCORING.search(t)) >= 0.6 * len(texts):
+            col["rule_text"] = i
+            if col["explanation"] == i:
+                col["explanation"] = next(j for j in cands if j != i)
+            ctx.finding("I012", f"{h.last.where}：“{h.titles.get(i, '')}”一列写的是计分办法，按评（扣）分标准读取", h.last)
+            return
 
 
 _ROLE_LABEL = {
@@ -466,7 +542,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             if cur_project:
                 units.setdefault(cur_project, cur_unit)
         if table.budget is None:  # a 预算执行情况 block below the grid
-            if sum(1 for c in row.cells if c and vocab.BUDGET_TITLES.get(key(c))) >= 3:
+            if sum(1 for c in row.cells if c and vocab.budget_title(c)) >= 3:
                 budget_head = row
             elif budget_head is not None and vocab.BUDGET_ROW_LABEL.search(first) and not vocab.TOTAL_ROW.match(first):
                 li = next(i for i, c in enumerate(row.cells) if c)
@@ -485,7 +561,7 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
                 prev2 = word
             continue
         if what == "LEVELS":
-            r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2")
+            r1, r2 = _cell(cells, col, "level1"), _cell(cells, col, "level2") or _category_name(cells, col)
             if r1:
                 w = frameworks.level1_word(_strip_level_points(r1)[0])
                 if w and w != prev1:
@@ -535,6 +611,9 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
                 table.declared_subtotals[word] = pts
                 ctx.finding("I003", f"{row.where}：一级指标单元格“{raw1}”含分值，{pts}分记为该一级指标的声明小计", row,
                             "level1")
+            lp = _points(_cell(cells, col, "level1_points")) if "level1_points" in col else None
+            if pts is None and lp is not None and word:
+                table.declared_subtotals[word] = lp  # 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值
             if word and word != raw1 and pts is None:
                 ctx.finding("I006", f"{row.where}：一级指标“{raw1}”读作“{word}”", row, "level1")
             if word and word != prev1:
@@ -560,6 +639,11 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
             ctx.finding("I013", f"{row.where}：本行只有{len(row.nonempty)}个非空格（合并单元格在复制时丢失），"
                                 f"按内容对齐到第{off + 1}列起", row)
         ind.name = _cell(cells, col, "name")
+        cat = _category_name(cells, col)
+        if cat:
+            ind.level2 = prev2 = frameworks.level2_word(cat) or ind.level2
+            ctx.finding("I006", f"{row.where}：指标名称“{cat}”是二级指标的类别（表中没有二级指标列），"
+                                f"读作二级指标“{ind.level2}”", row, "level2")
         ind.explanation = _cell(cells, col, "explanation")
         ind.rule_text = _cell(cells, col, "rule_text")
         ind.remark = _cell(cells, col, "remark")
@@ -580,6 +664,8 @@ def read_table(rows: list[SourceRow], source: str | None, header_at: int, header
         raise UnreadableFile(_cannot_place(rows, f"{header.last.where}的列标题下没有一行指标"), file=source)
     out = _split_projects(table, units) if "project" in col else [table]
     for t in out:
+        if "progress" in col:
+            _note_period(t, [header.titles.get(col["progress"], "")])
         _detect(_Ctx(t, header, col), rows[:header_at])
     return out
 
@@ -606,6 +692,19 @@ def _split_projects(table: TargetTable, units: dict[str, str]) -> list[TargetTab
                       {i.origin.row for i in table.indicators})]
         out.append(t)
     return out
+
+
+_CONTENT_ROLES = ("target", "points", "actual", "progress", "own_score", "rule_text", "type", "reason")
+
+
+def _category_name(cells: list[str], col: dict[str, int]) -> str:
+    """The name cell when it holds a level-2 category word ("成本", "社会效益") in a form that has no
+    二级指标 column (a 监控表 with 一级指标 | 指标名称 only): the row's level 2, not a name."""
+    if "level2" in col:
+        return ""
+    name = _cell(cells, col, "name")
+    base = _strip_level_points(name)[0] if name else ""
+    return name if base and frameworks.level2_word(base) else ""
 
 
 def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ended: bool) -> str:
@@ -644,6 +743,9 @@ def _not_indicator(ctx: _Ctx, row: SourceRow, cells: list[str], first: str, ende
         why = "表格外的文字"
     elif all(vocab.column_role(c) for c in row.nonempty):
         why = "只有列标题文字"
+    elif _category_name(cells, col) and not any(_cell(cells, col, r).strip() not in _EMPTY for r in _CONTENT_ROLES):
+        ctx.finding("I010", f"{row.where}：“{short}”只有二级指标的类别，没有指标值，作为下面各行的层级读取，不是指标", row)
+        return "LEVELS"
     elif name and _placeholder(name) and not any(
             _cell(cells, col, r).strip() not in _EMPTY for r in ("target", "points", "actual", "own_score")):
         why = "空白的填表示例行"
@@ -714,17 +816,29 @@ def _read_points(ctx: _Ctx, row: SourceRow, cells: list[str], ind: Indicator) ->
     if raw and col_pts is None and raw.strip() not in _EMPTY:
         ctx.finding("I015", f"{row.where}“{ind.name}”：分值“{raw}”不是数字，未读取", row, "points")
     rule_pts = parse_rule(ind.rule_text).points if ind.rule_text else None
-    if col_pts is None and rule_pts is None and "points" not in ctx.col:
+    items = _item_points(ind.rule_text)
+    if col_pts is None and "points" not in ctx.col:
         m = _NAME_POINTS.match(halfwidth(ind.name))
-        if m:  # "资助人数（10分）": the points written into the name
+        if m and (rule_pts is None or Decimal(m.group(2)) in (rule_pts, items)):
+            # "资助人数（10分）": the points written into the name (an itemised rule adds up to them)
             ind.name, ind.weight = m.group(1).strip(), Decimal(m.group(2))
             ctx.finding("I019", f"{row.where}：三级指标“{m.group(0)}”含分值，读作“{ind.name}”{_fmt(ind.weight)}分", row, "name")
             return
     ind.points_column = col_pts
     ind.weight = col_pts if col_pts is not None else rule_pts
-    if col_pts is not None and rule_pts is not None and col_pts != rule_pts:
+    if col_pts is not None and rule_pts is not None and col_pts != rule_pts and col_pts != items:
         ctx.finding("R011", f"{row.where}“{ind.name}”：分值列为 {_fmt(col_pts)} 分，评（扣）分标准写的是 "
                             f"{_fmt(rule_pts)} 分，两者不一致：请改正其中之一（按分值列计）", row, "points")
+
+
+_ITEM_POINTS = re.compile(r"(?:计|得)\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def _item_points(text: str) -> Decimal | None:
+    """The sum of an itemised rule's points ("专款专用得2分,专项核算得3分,否则0分" → 5; "…计1分;…计0.5分;
+    …计0.5分" → 2): the most it can give when each item is scored on its own. None for one item."""
+    found = [Decimal(n) for n in _ITEM_POINTS.findall(halfwidth(text or ""))]
+    return sum(found, Decimal(0)) if len(found) > 1 else None
 
 
 def _fmt(d: Decimal | None) -> str:
@@ -745,7 +859,7 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
             continue
         ne = row.nonempty
         # budget block header
-        bt = [vocab.BUDGET_TITLES.get(key(c)) if c else None for c in row.cells]
+        bt = [vocab.budget_title(c) if c else None for c in row.cells]
         if sum(1 for b in bt if b) >= 3:
             budget_row = row
             used.add(n)
@@ -754,6 +868,7 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
             label_i = next((i for i, c in enumerate(row.cells) if c and vocab.BUDGET_ROW_LABEL.search(c)), None)
             if label_i is not None:
                 table.budget = b = _budget_values(budget_row, row, label_i)
+                _note_period(table, budget_row.cells)
                 used.add(n)
                 ctx.finding("I016", f"{row.where}：读取预算执行情况（{'、'.join(f'{_BUDGET_LABEL[f]} {v}' for f, v in b.to_dict().items() if v)}）", row)
                 continue
@@ -776,10 +891,11 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                 if not value:
                     while j < len(cells) and not cells[j]:
                         j += 1
-                    if j < len(cells) and not _label_field(cells[j]):
+                    if j < len(cells) and not _label_field(cells[j]) and not vocab.END_ROW.match(cells[j]):
                         value = cells[j]
                         j += 1
                 used.add(n)
+                value = _MONEY_UNIT.sub("", value)  # "项目单位(盖章): 单位:万元": a unit of money, not a name
                 if value and (_label_field(value) or vocab.column_role(value)) and n + 1 < len(rows):
                     below = rows[n + 1].nonempty  # a sub-title (预期目标): the text is on the row below
                     value = below[0] if below else ""
@@ -825,19 +941,34 @@ def _read_block(ctx: _Ctx, rows: list[SourceRow]) -> None:
                 break
 
 
+_PERIOD = re.compile(r"^(?:20\d{2}年)?1\s*[-－—~～至到]\s*(\d{1,2})\s*月")
+
+
+def _note_period(table: TargetTable, titles: list[str]) -> None:
+    """The period of a 监控表 ("1-6月执行数", "1-7月执行情况") → header 监控期间 "1-6月" (序时进度 N/12)."""
+    for c in titles:
+        m = _PERIOD.match(halfwidth(c or "").replace(" ", ""))
+        if m and 1 <= int(m.group(1)) <= 12:
+            table.header.setdefault("监控期间", f"1-{int(m.group(1))}月")
+            return
+
+
+_MONEY_UNIT = re.compile(r"\s*(?:金额|资金)?单位\s*[:：]\s*[万千亿]?元\s*$")
+
+
 def _budget_values(head: SourceRow, row: SourceRow, label_i: int) -> BudgetBlock:
     """The 年度资金总额 row under the budget titles: by position when the two rows line up (a
     structured source, or a copy that kept the blanks), else in order after the row's label."""
-    titles = [(i, vocab.BUDGET_TITLES.get(key(c))) for i, c in enumerate(head.cells) if c]
+    titles = [(i, vocab.budget_title(c)) for i, c in enumerate(head.cells) if c]
     b = BudgetBlock(origin=row.origin())
-    positional = [(f, row.cells[i]) for i, f in titles if f and i < len(row.cells) and i > label_i]
+    positional = [(f, row.cells[i]) for i, f in titles if f and f != "other" and i < len(row.cells) and i > label_i]
     if positional and any(parse_number(v) is not None for _, v in positional):
         pairs = positional
     else:
         first = next(n for n, (_, f) in enumerate(titles) if f)
         pairs = list(zip([f for _, f in titles[first:]], row.cells[label_i + 1:], strict=False))
     for f, v in pairs:
-        if f and not getattr(b, f):
+        if f and f != "other" and not getattr(b, f):
             setattr(b, f, v)
     return b
 
@@ -855,7 +986,12 @@ def _detect(ctx: _Ctx, above: list[SourceRow]) -> None:
     kind = None
     evidence = ""
     cols = table.columns or frozenset()
-    project = "项目名称" in table.header
+    # a 项目名称 label left empty (a blank form: the next cell empty too) makes it a project form; a
+    # 项目名称 column title of a task list above the grid (项目名称 | 预算金额) does not
+    project = "项目名称" in table.header or any(
+        c and key(re.split(r"[:：]", c)[0]) == key("项目名称") and not re.split(r"[:：]", c + "：")[1].strip()
+        and not "".join(r.cells[i + 1:i + 2]).strip()
+        for r in above for i, c in enumerate(r.cells))
     for pat, k in vocab.KIND_TITLES:
         if title and pat.search(title):
             kind, evidence = k, f"标题“{title}”"

@@ -56,6 +56,8 @@ AMBIGUOUS_TITLES: dict[str, tuple[str, ...]] = {key("指标性质"): ("direction
 COLUMN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:20\d{2}年)?1[-－—~～至到]\d{1,2}月(?:份)?(?:实际|累计)?(?:执行|完成)(?:情况|数|值|进度)?$"), "progress"),
     (re.compile(r"^(?:截至|截止)\d{0,2}月?.*(?:完成|执行)"), "progress"),
+    # 黄石 监控表: "半年度 指标执行情况"; also 上半年执行情况 / 半年完成值
+    (re.compile(r"^(?:上)?半年度?(?:指标)?(?:执行|完成)(?:情况|进度|值|数)?$"), "progress"),
 )
 
 COLUMN_BY_KEY: dict[str, str] = {}
@@ -94,7 +96,7 @@ def column_role(title: str) -> tuple[str, ...]:
 HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "dept": ("部门（单位）名称", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "填报单位", "编制单位",
              "预算部门", "部门（单位）", "单位", "部门"),
-    "project": ("项目名称", "项目"),
+    "project": ("项目名称", "项目", "专项资金名称", "资金名称"),
     "authority": ("主管部门", "主管单位", "主管部门及代码", "主管部门及编码", "主管部门（单位）", "项目主管部门"),
     "implementer": ("实施单位", "项目实施单位", "项目单位", "执行单位", "项目执行单位", "实施单位（盖章）"),
     "duties": ("部门（单位）职责", "部门职责", "单位职责", "部门职能", "主要职能"),
@@ -120,6 +122,24 @@ for _f, _ts in {
 }.items():
     for _t in _ts:
         BUDGET_TITLES[key(_t)] = _f
+#: Budget titles of a 监控表 that mark the block but have no field of their own (全年预计执行数).
+BUDGET_OTHER_TITLES = frozenset(key(t) for t in ("全年预计执行数", "预计全年执行数", "全年预计执行率", "预计执行数",
+                                                 "序时进度", "1-N月执行率"))
+_BUDGET_MONTHS = re.compile(r"^1[-－—~～至到]\d{1,2}月(?:份)?(?:累计)?(执行数|执行金额|支出数|执行率)$")
+
+
+def budget_title(text: str) -> str | None:
+    """The BudgetBlock field a budget-block title names ("other": a known title without a field,
+    such as 全年预计执行数 or 1-7月执行率 of a 监控表); None for any other text."""
+    k = key(text)
+    if k in BUDGET_TITLES:
+        return BUDGET_TITLES[k]
+    m = _BUDGET_MONTHS.match(text.replace(" ", ""))
+    if m:
+        return "rate" if m.group(1) == "执行率" else "executed"
+    return "other" if k in BUDGET_OTHER_TITLES else None
+
+
 BUDGET_ROW_LABEL = re.compile(r"资金总额|年度资金|资金合计|总额|合计|预算资金")
 
 #: The first cell of a row that ends the grid or is not an indicator (whole-cell or leading words).
@@ -128,7 +148,8 @@ END_ROW = re.compile(
     r"评价结论|自评结论|绩效自评结论|总体评价|存在(?:的)?问题|主要问题|改进措施|整改措施|下一步|"
     r".{0,12}(?:审核|审批|审查)意见|财政部门|主管部门意见|(?:业务股室|绩效股|单位|财务)?(?:审核|负责人)|"
     r"填表人|填报人|联系人|联系电话|填表日期|填报日期|日期|单位负责人|财务负责人|签字|签章|盖章|.{0,20}(?:盖章|签章|签字)|"
-    r"(?:填表)?说明|注\s*\d*\s*[:：、.]|备注\s*[:：]|自评等级|等级|年度总体目标|总体目标完成情况)")
+    r"(?:填表)?说明|注\s*\d*\s*[:：、.]|备注\s*[:：]|自评等级|等级|年度总体目标|总体目标完成情况|"
+    r"偏差.{0,12}原因分析$|相关建议)")
 #: Rows of a funds / budget block met inside or below the grid (never indicators).
 FUNDS_ROW = re.compile(r"^(?:年度)?资金总额|^其中\s*[:：]\s*(?:本年|当年|上年)?(?:财政|一般公共|政府性|国有资本|自有|其他|"
                        r"事业|经营|上级|中央|省级|市级|县级|区级|专项|预算)|^上年结转|^其他资金|^(?:当年|本年)?财政拨款|^预算执行情况|"
@@ -137,7 +158,8 @@ FUNDS_ROW = re.compile(r"^(?:年度)?资金总额|^其中\s*[:：]\s*(?:本年|�
 TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|总\s*分|分值合计|得分合计|指标合计|总得分|自评总分|综合得分)")
 #: After one of these the grid has ended (only a new header starts another).
 CLOSING_ROW = re.compile(r"^(?:评价结论|自评结论|绩效自评结论|总体评价|存在(?:的)?问题|主要问题|改进措施|整改措施|"
-                         r".{0,12}(?:审核|审批|审查)意见|审批意见|填表人|填报人|联系电话|单位负责人|财务负责人|(?:填表)?说明|注\s*\d*\s*[:：、.])")
+                         r".{0,12}(?:审核|审批|审查)意见|审批意见|填表人|填报人|联系电话|单位负责人|财务负责人|(?:填表)?说明|注\s*\d*\s*[:：、.]|"
+                         r"偏差.{0,12}原因分析$|相关建议)")
 #: Placeholder rows of an empty form ("指标1：", "……").
 PLACEHOLDER = re.compile(r"^(?:指标\s*\d+\s*[:：]?|[…\.。·]{2,}|—+|-+|无|/)$")
 
