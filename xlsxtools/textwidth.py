@@ -27,10 +27,39 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_TABLE: dict[int, str] | None = None
+
+
+def _width_table() -> dict[int, str]:
+    """str.translate table of the Basic Multilingual Plane: a wide character → two, a combining
+    mark → none (built once, on first use: a few milliseconds)."""
+    global _TABLE
+    if _TABLE is None:
+        table: dict[int, str] = {}
+        for cp in range(0x300, 0x10000):  # below U+0300 every character is narrow
+            ch = chr(cp)
+            if unicodedata.combining(ch):
+                table[cp] = ""
+            elif unicodedata.east_asian_width(ch) in ("W", "F"):
+                table[cp] = "  "
+        _TABLE = table
+    return _TABLE
+
+
+def line_width(line: str) -> int:
+    """Display width of one line (no line breaks), as the sum of :func:`char_width`."""
+    if line.isascii():
+        return len(line)
+    s = line.translate(_width_table())
+    if max(s, default="\0") > "\uffff":  # characters beyond the BMP: by their own width
+        return sum(1 if c <= "\uffff" else char_width(c) for c in s)
+    return len(s)
+
+
 def text_width(text: Any) -> int:
     """Display width of ``text`` (its longest line) in column-width units."""
     s = "" if text is None else str(text)
-    return max((sum(char_width(c) for c in line) for line in s.split("\n")), default=0)
+    return max((line_width(line) for line in s.split("\n")), default=0)
 
 
 def line_count(text: Any, width: float) -> int:
@@ -39,8 +68,7 @@ def line_count(text: Any, width: float) -> int:
     usable = max(1.0, width - 1.0)  # the cell's own margins
     lines = 0
     for line in s.split("\n"):
-        w = sum(char_width(c) for c in line)
-        lines += max(1, math.ceil(w / usable))
+        lines += max(1, math.ceil(line_width(line) / usable))
     return max(1, lines)
 
 
