@@ -48,6 +48,12 @@ def test_stated_points_right(total):
     assert total.points_right >= 0.95 * total.points_stated, "\n".join(total.notes)
 
 
+def test_rule_kinds_right(total):
+    """The kind of every stated rule text (or UNSCORABLE for one that cannot be computed)."""
+    assert total.rules_stated > 20
+    assert total.rules_right >= 0.95 * total.rules_stated, "\n".join(n for n in total.notes if "规则读作" in n)
+
+
 def test_no_row_wrongly_taken_as_indicator(total):
     assert total.wrong_rows == 0, "\n".join(n for n in total.notes if "多读" in n)
 

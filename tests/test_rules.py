@@ -257,3 +257,42 @@ def test_cut_sample_texts_never_raise_and_flag_or_parse(text: str, cut: int) -> 
     parsed = parse_rule(part)
     if parsed.rule is None:
         assert parsed.problems  # says what it could not read instead of guessing
+
+
+# Phrasings of the 2013-framework 评价指标表 (湖南 2017, 2021 申报表 of a county; numbers read by eye).
+@pytest.mark.parametrize("text, kind, points, step, deduction", [
+    ("以100%为标准。在职人员控制率≦100%,计5分;每超过一个百分点扣0.5分,扣完为止。", OV, D(5), D(1), D("0.5")),
+    ("“三公经费”变动率≦0,计5分;“三公经费”>0,每超过一个百分点扣0.5分,扣完为止。", OV, D(5), D(1), D("0.5")),
+    ("到位率100%得5分,每少10个百分点以内扣1分,扣完为止。", S, D(5), D(10), D(1)),
+    ("预算支出进度达到90%以上(含90%)得15分,每少1个百分点扣1分,扣完为止。", S, D(15), D(1), D(1)),
+    ("完成率每低于两个百分点扣1分，100%得10分", S, D(10), D(2), D(1)),
+])
+def test_percentage_point_steps(text: str, kind: RuleKind, points: D, step: D, deduction: D) -> None:
+    p = parse_rule(text)
+    assert p.kind is kind and p.rule is not None, p.problems
+    assert (p.rule.points, p.rule.step, p.rule.deduction) == (points, step, deduction)
+
+
+def test_proportional_scoring_in_words_is_a_ratio() -> None:
+    p = parse_rule("在职人员控制率=(在职人员数/编制数)100%小于或等于1计5分,否则按比例计分。")
+    assert p.kind is R and p.points == D(5)
+
+
+@pytest.mark.parametrize("text, total, items", [
+    ("符合国家法律法规计1分;符合部门三定方案确定的职责计0.5分;符合中长期规划计0.5分。", D(2), 3),
+    ("专项资金专款专用得2分,专项核算得3分,否则0分。", D(5), 2),
+])
+def test_unnumbered_itemised_rules_are_not_computable(text: str, total: D, items: int) -> None:
+    p = parse_rule(text)
+    assert p.unscorable and p.points == total and p.rule is None
+    assert f"{items} 项" in p.problems[0]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("预算控制率=0,计5分;0-10%(含),计4分;10-20%(含),计3分;大于30%不得分。", B),  # bands, not items
+    ("效果明显得10分,效果一般得5分,无效果不得分。", G),
+    ("按时完成得5分,未完成不得分。", RuleKind.DIRECT),
+])
+def test_rules_with_several_points_that_are_not_itemised(text: str, kind: RuleKind) -> None:
+    p = parse_rule(text)
+    assert not p.unscorable and p.kind is kind, p.problems

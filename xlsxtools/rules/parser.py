@@ -33,7 +33,14 @@ def normalize_rule_text(text: str) -> str:
     s = s.replace("大于或等于", "大于等于").replace("小于或等于", "小于等于")
     s = re.sub(r"([\u4e00-\u9fff]{2})\1+", r"\1", s)  # 按计划计划 → 按计划
     s = re.sub(r"[;.,]*$", lambda m: m.group(0)[:1], s)  # one trailing stop at most
+    # percentage points are percent steps: 每超过一个百分点 → 每超过1%, 每少10个百分点 → 每少10%
+    s = re.sub(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])个?百分点",
+               lambda m: f"{_CN_DIGITS.get(m.group(1), m.group(1))}%", s)
     return s
+
+
+_CN_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+              "九": "9", "十": "10"}
 
 
 # ------------------------------------------------------------------------------------------
@@ -91,11 +98,11 @@ def classify(t: str) -> RuleKind | None:
         return RuleKind.THRESHOLD
     if re.search(r"每(?:推迟|延迟|延期|逾期|超期|拖延|晚)", t) or re.search(r"\d{4}年\d{1,2}月(?:\d{1,2}日?)?(?:以?前)?完成", t):
         return RuleKind.DELAY
-    if "节约率" in t or re.search(r"每(?:下降|降低|低于|减少)\d", t):
+    if "节约率" in t or re.search(r"每(?:下降|降低|低于|减少|少)\d", t):
         return RuleKind.SAVING
     if re.search(r"每超(?:出|支|过)?\d", t) or re.search(r"控制在.*?(?:范围)?内", t):
         return RuleKind.OVERRUN
-    if _RATIO_FORMULA.search(t):
+    if _RATIO_FORMULA.search(t) or re.search(r"按(?:完成)?比例(?:计|得|给|赋)分", t):
         return RuleKind.RATIO
     if re.search(r"(?:达到|为)100%(?:的)?得(?:满分)?", t):
         return RuleKind.PERCENT
@@ -124,11 +131,12 @@ _PER_ITEM = re.compile(r"(?:缺|少|差|每缺|每少)(?:一|1)(?:项|个|次|�
 
 def itemised_points(t: str) -> tuple[Decimal, int] | None:
     """The sum of an itemised rule's points and the number of items (None unless every item,
-    numbered 1, 2, 3 …, names its points)."""
+    numbered 1, 2, 3 …, names its points; or, unnumbered, two or more clauses each give points for
+    meeting a requirement: "符合…计1分;符合…计0.5分", "专款专用得2分,专项核算得3分")."""
     starts = [m for m in _ITEM.finditer(t)]
     nums = [int(m.group(1)) for m in starts]
     if len(starts) < 2 or nums != list(range(1, len(nums) + 1)):
-        return None
+        return _clause_points(t)
     total = Decimal(0)
     for i, m in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(t)
@@ -138,6 +146,28 @@ def itemised_points(t: str) -> tuple[Decimal, int] | None:
             return None
         total += Decimal(pts[-1])
     return total, len(starts)
+
+
+_CLAUSE_POINTS = re.compile(r"(?:计|得)" + NUM + "分")
+#: A clause that is a condition on a number (a band, a threshold, a step), not a requirement met.
+_QUANTITATIVE = re.compile(r"\d%|[≥≤<>=]|以上|以下|以内|不低于|不少于|不高于|每|超过|低于|高于|达到\d")
+
+
+def _clause_points(t: str) -> tuple[Decimal, int] | None:
+    if _GRADE_WORDS.search(t) or any(name in t for name in _LEVEL_NAMES):
+        return None
+    for sep in (r";", r"[;,]"):  # clauses by sentence first, then by comma
+        points: list[Decimal] = []
+        for clause in re.split(sep, t):
+            m = _CLAUSE_POINTS.search(clause)
+            if m is None or Decimal(m.group(1)) == 0:
+                continue
+            if _QUANTITATIVE.search(clause) or not clause[:m.start()]:
+                return None  # a condition on a number, or points for the clause before ("0-10%,计4分")
+            points.append(Decimal(m.group(1)))
+        if len(points) >= 2:
+            return sum(points, Decimal(0)), len(points)
+    return None
 
 
 # ------------------------------------------------------------------------------------------
@@ -191,7 +221,7 @@ def _parse_overrun(t: str, n: Decimal | None, problems: list[str]) -> tuple[Rule
 
 
 def _parse_saving(t: str, n: Decimal | None, problems: list[str]) -> tuple[Rule | None, bool]:
-    p, d = _steps(RuleKind.SAVING, t, n, r"每(?:下降|降低|低于|减少)" + NUM + "%?", "下降", "%", problems)
+    p, d = _steps(RuleKind.SAVING, t, n, r"每(?:下降|降低|低于|减少|少)" + NUM + "%?", "下降", "%", problems)
     m = re.match(r"^(.*?节约率)", t) or re.match(r"^(.*?率)", t)
     subject = m.group(1) if m else ""
     ok = n is not None and p is not None and d is not None
