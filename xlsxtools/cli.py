@@ -62,7 +62,7 @@ class LazyGroup(click.Group):
 @click.option("--debug", is_flag=True, help="出错时显示完整的错误跟踪信息（供维护人员排查）。")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """xlsxtools：部门（单位）整体支出绩效目标表及其自评的模板、导入、检查、计分、汇总和分析报告。
+    """xlsxtools：绩效目标表、运行监控和绩效自评的模板、导入（各地各年度的表格）、检查、计分、汇总和分析报告，以及内网服务。
 
     Excel 中的每个按钮在这里都有对应的命令，不需要 Excel，在任何系统上都能运行。
     运行 `xlsxtools 命令 --help` 查看每个命令的用法。
