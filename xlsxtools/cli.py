@@ -23,7 +23,7 @@ cli_zh.install()  # click's own words (usage, sections, errors) in Chinese; opti
 #: name → (module, short help). The module exposes ``command`` (a click command or group).
 COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("xlsxtools.commands.template", "生成工作簿模板（单位填报模板和汇总模板）。"),
-    "import": ("xlsxtools.commands.import_", "把已有的表格（txt/md/xlsx/xls/docx/html/pdf/doc 等）导入单位工作簿。"),
+    "import": ("xlsxtools.commands.import_", "把已有的表格（txt/csv/md/xlsx/xls/docx/html/pdf/doc 等）导入单位工作簿。"),
     "dropdowns": ("xlsxtools.commands.dropdowns", "为单位工作簿重新设置全部下拉列表和数据验证。"),
     "check": ("xlsxtools.commands.check", "检查目标表和实际完成值，列出或在工作簿中标出每个问题。"),
     "actuals": ("xlsxtools.commands.actuals", "从 CSV/XLSX 导出文件把实际完成值填入单位工作簿。"),

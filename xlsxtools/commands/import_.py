@@ -20,7 +20,7 @@ from xlsxtools.errors import UserError
 def command(src: Path, out: Path | None, as_json: bool) -> None:
     """导入已有的目标表 SRC。
 
-    SRC 可以是复制成文字的 Word 表格（.txt/.tsv，UTF-8 或 GB18030）、markdown 表格（.md）、工作簿
+    SRC 可以是复制成文字的 Word 表格（.txt/.tsv，UTF-8 或 GB18030）、CSV 文件（.csv）、markdown 表格（.md）、工作簿
     （.xlsx/.xlsm/.xls/.xlsb/.ods，自动找到表格所在的工作表）、Word 文档（.docx）、保存的网页（.html）、
     带框线表格的 PDF（.pdf），或旧版 .doc/.wps/.et 文件（安装了 LibreOffice 时自动转换）。
 

@@ -21,7 +21,7 @@ from xlsxtools.layout import col_letter
 from xlsxtools.normalize import clean
 from xlsxtools.textfile import decode_text, read_bytes
 
-TEXT_SUFFIXES = (".txt", ".tsv", ".text", ".md", ".markdown")
+TEXT_SUFFIXES = (".txt", ".tsv", ".text", ".md", ".markdown", ".csv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 DOCX_SUFFIXES = (".docx",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + WORKBOOK_SUFFIXES + DOCX_SUFFIXES
@@ -79,12 +79,13 @@ def _split_markdown(line: str) -> list[str] | None:
 _QUOTED_CELL = re.compile(r'(?:^|\t)"[^"\t]*\n')
 
 
-def _tsv_records(text: str, file: str | None) -> list[SourceRow]:
-    """Tab-separated text as Excel/WPS copy it: a cell with a line break is quoted ("经济效益\n指标")."""
+def _tsv_records(text: str, file: str | None, delimiter: str = "\t") -> list[SourceRow]:
+    """Tab-separated text as Excel/WPS copy it: a cell with a line break is quoted ("经济效益\n指标");
+    with ``delimiter`` "," a CSV file as Excel, WPS or a budget system saves it."""
     import csv
 
     rows: list[SourceRow] = []
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
     start = 1
     for record in reader:
         rows.append(SourceRow([cell_text(c) for c in record], start, f"第{start}行", file=file))
@@ -116,7 +117,13 @@ def text_rows(text: str, file: str | None) -> list[SourceRow]:
 
 def read_text_file(path: Path) -> list[SourceRow]:
     data = read_bytes(path)
-    return text_rows(decode_text(data, str(path)), str(path))
+    text = decode_text(data, str(path))
+    if path.suffix.lower() == ".csv":
+        # comma-separated; a European-locale Excel saves ";"-separated "CSV"
+        head = "\n".join(text.splitlines()[:50])
+        delimiter = ";" if head.count(";") > head.count(",") else ","
+        return _tsv_records(text.replace("\r\n", "\n").replace("\r", "\n"), str(path), delimiter)
+    return text_rows(text, str(path))
 
 
 # --------------------------------------------------------------------------------------------

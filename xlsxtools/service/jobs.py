@@ -35,7 +35,7 @@ from xlsxtools.config import Config, ServerSettings
 
 #: Suffixes an upload may have: unit workbooks and everything the importer reads (Word, web pages,
 #: PDF, legacy .doc/.wps/.et through LibreOffice).
-UPLOAD_SUFFIXES = (".xlsm", ".xlsx", ".xls", ".xlsb", ".ods", ".txt", ".tsv", ".md", ".docx",
+UPLOAD_SUFFIXES = (".xlsm", ".xlsx", ".xls", ".xlsb", ".ods", ".txt", ".tsv", ".csv", ".md", ".docx",
                    ".html", ".htm", ".mht", ".mhtml", ".pdf", ".doc", ".wps", ".et", ".rtf", ".odt")
 UNIT_SUFFIXES = (".xlsm", ".xlsx")
 #: How an upload's own path is named in messages (the stored file has no user-chosen name).
