@@ -50,3 +50,32 @@ def test_an_empty_csv_is_named(tmp_path: Path):
     with pytest.raises(UnreadableFile) as exc:
         import_table(p)
     assert str(p) in str(exc.value)
+
+
+def test_a_cell_beyond_the_csv_field_limit_is_a_message(tmp_path: Path):
+    p = tmp_path / "长.csv"
+    p.write_text('一级指标,二级指标\n"' + "x" * 200_000 + '",b\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile) as exc:
+        import_table(p)
+    assert str(p) in str(exc.value) and "第2行起的单元格无法读取" in str(exc.value)
+
+
+def test_actuals_and_roster_csv_beyond_the_field_limit_are_messages(tmp_path: Path):
+    """The same csv limit in the other CSV readers: actual values for `actuals` and a roster."""
+    import subprocess
+    import sys
+
+    from xlsxtools.consolidate.runner import load_roster
+    from xlsxtools.workbook.template import write_unit_workbook
+
+    big = tmp_path / "实际值.csv"
+    big.write_text('三级指标,实际完成值\n"' + "x" * 200_000 + '",1\n', encoding="utf-8")
+    unit = write_unit_workbook(None, tmp_path / "单位.xlsm")
+    r = subprocess.run([sys.executable, "-m", "xlsxtools", "actuals", str(unit), "--from", str(big), "-o",
+                        str(tmp_path / "out.xlsm")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and str(big) in r.stderr and "第2行起的单元格无法读取" in r.stderr, r.stderr
+    roster = tmp_path / "名册.csv"
+    roster.write_text('单位名称\n"' + "y" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile) as exc:
+        load_roster(roster)
+    assert str(roster) in str(exc.value)

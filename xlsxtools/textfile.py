@@ -44,3 +44,23 @@ def decode_text(data: bytes, file: str) -> str:
 def read_text(path: Path) -> str:
     """A text file's content in whichever of the usual encodings it was saved."""
     return decode_text(read_bytes(path), str(path))
+
+
+def csv_records(text: str, file: str | None, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """(first line, cells) of every record of CSV text (quoted cells may hold line breaks); a cell the
+    csv module cannot take (longer than its field limit, an unbalanced quote running to the end) is
+    UnreadableFile naming the line."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            out.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(f"第{start}行起的单元格无法读取（{exc}）：单元格内容过长或引号不成对", file=file,
+                             hint="请检查该行的引号，或从原表格重新复制") from exc
+    return out

@@ -742,3 +742,32 @@ def _pdf(rng, bases, i):
     else:
         data = "一级指标\t二级指标\n产出指标\t数量指标\n".encode()
     return "table.pdf", data
+
+
+@klass("csv_tables")
+def _csv_tables(rng, bases, i):
+    """Tables saved as CSV: unbalanced quotes, fields beyond the csv module's limit, NUL bytes,
+    thousands of columns, odd encodings."""
+    import csv as _csv_mod
+
+    src = bases[f"text{i % 3}"].read_text(encoding="utf-8")
+    rows = [ln.split("\t") for ln in src.splitlines()]
+    buf = io.StringIO()
+    _csv_mod.writer(buf).writerows(rows)
+    text = buf.getvalue()
+    k = i % 7
+    if k == 0:
+        text = '"' + text * 40  # one quote never closed: the rest of the file is one field
+    elif k == 1:
+        text = text + '"' + "x" * 200_000 + '",b\n'
+    elif k == 2:
+        return "table.csv", text.encode("utf-8").replace(b",", b",\x00", 50)
+    elif k == 3:
+        text = ",".join(["a"] * 50_000) + "\n" + text
+    elif k == 4:
+        return "table.csv", text.encode("utf-16-le")  # no BOM
+    elif k == 5:
+        text = text.replace(",", ";")
+    else:
+        text = text.replace("分", "\ufffe\x01分")
+    return "table.csv", text.encode("utf-8", "surrogatepass")

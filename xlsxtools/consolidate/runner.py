@@ -423,9 +423,9 @@ def load_roster(path: str | os.PathLike[str]) -> list[str]:
 
         text = read_text(p)
         if suffix == ".csv":
-            import csv
+            from xlsxtools.textfile import csv_records
 
-            names = [r[0] for r in csv.reader(text.splitlines()) if r]
+            names = [r[0] for _, r in csv_records(text, str(p)) if r]
         else:
             names = text.splitlines()
     from xlsxtools.normalize import clean

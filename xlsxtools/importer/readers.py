@@ -82,14 +82,11 @@ _QUOTED_CELL = re.compile(r'(?:^|\t)"[^"\t]*\n')
 def _tsv_records(text: str, file: str | None, delimiter: str = "\t") -> list[SourceRow]:
     """Tab-separated text as Excel/WPS copy it: a cell with a line break is quoted ("经济效益\n指标");
     with ``delimiter`` "," a CSV file as Excel, WPS or a budget system saves it."""
-    import csv
+    from xlsxtools.textfile import csv_records
 
     rows: list[SourceRow] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
-    start = 1
-    for record in reader:
+    for start, record in csv_records(text, file, delimiter):
         rows.append(SourceRow([cell_text(c) for c in record], start, f"第{start}行", file=file))
-        start = reader.line_num + 1
     return rows
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from xlsxtools.errors import UnreadableFile, UserError
 from xlsxtools.normalize import clean, key
-from xlsxtools.textfile import read_text
+from xlsxtools.textfile import csv_records, read_text
 from xlsxtools.writeback import SourceRow
 
 #: Accepted column titles of the source (compared with normalize.key).
@@ -20,7 +18,7 @@ SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    return list(csv.reader(io.StringIO(read_text(path))))
+    return [cells for _, cells in csv_records(read_text(path), str(path))]
 
 
 def _read_sheet(path: Path) -> list[list[Any]]:
