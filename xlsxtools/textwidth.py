@@ -72,7 +72,12 @@ def line_count(text: Any, width: float) -> int:
     return max(1, lines)
 
 
+def lines_height(lines: int, font_size: float = 10.0) -> float:
+    """Points a row of ``lines`` wrapped lines needs."""
+    return round(lines * font_size * LINE_FACTOR + ROW_PADDING, 1)
+
+
 def row_height(cells: Iterable[tuple[Any, float]], font_size: float = 10.0, *, minimum: float = 0.0) -> float:
     """Points a row needs for its wrapped ``cells`` ((text, column width) pairs), at least ``minimum``."""
     lines = max((line_count(text, width) for text, width in cells), default=1)
-    return max(minimum, round(lines * font_size * LINE_FACTOR + ROW_PADDING, 1))
+    return max(minimum, lines_height(lines, font_size))

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from xlsxtools.layout import col_index, col_letter
-from xlsxtools.textwidth import LINE_FACTOR, ROW_PADDING, line_count
+from xlsxtools.textwidth import line_count, lines_height
 
 #: Placeholder for the row number inside a rendered row (the parent replaces it).
 ROW_MARK = b"\x00"
@@ -110,11 +110,6 @@ def _number_cell(c: int, v: float, style: str) -> str:
     return f"{_REFS[c]}{style}><v>{v:.16G}</v></c>"
 
 
-def _height(lines: int, font_size: float) -> float:
-    """Points of a row of ``lines`` wrapped lines (as :func:`xlsxtools.textwidth.row_height`)."""
-    return round(lines * font_size * LINE_FACTOR + ROW_PADDING, 1)
-
-
 def render_row(values: Sequence[Any], number_cols: Collection[int] = (),
                wrap: Mapping[int, float] | None = None, font_size: float = 10.0) -> bytes:
     """One ``<row>`` of ``values`` (column A first), its row number left as :data:`ROW_MARK`.
@@ -133,7 +128,7 @@ def render_row(values: Sequence[Any], number_cols: Collection[int] = (),
                      if c < len(values) and type(values[c]) is str and values[c]), default=1)
     if lines > 1:
         text_style = _WRAP_STYLE
-        parts = [f'<row r="{ROW_MARK.decode()}" ht="{_height(lines, font_size):g}" '
+        parts = [f'<row r="{ROW_MARK.decode()}" ht="{lines_height(lines, font_size):g}" '
                  'customHeight="1">']
     else:
         parts = [f'<row r="{ROW_MARK.decode()}">']

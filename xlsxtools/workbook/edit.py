@@ -87,7 +87,7 @@ def apply_edits(wb: Any, edits: Iterable[CellEdit]) -> int:
     return n
 
 
-def fit_actuals_rows(wb: Any) -> int:
+def fit_linked_rows(wb: Any) -> int:
     """Grow the rows of 实际完成 and 运行监控 whose wrapped text (the linked 目标表 cells, the
     actual, the deviation reason, the measures) needs more height than they have; never shrinks a
     row. Returns rows grown."""
@@ -128,10 +128,10 @@ def _fit_linked_rows(wb: Any, sheet: str, first: int, columns: Any) -> int:
 
 def save_workbook(wb: Any, out_path: str | Path, *, kind: str = "unit") -> Path:
     """Save atomically; for .xlsm restore the ribbon relationship openpyxl may drop. A unit
-    workbook's 实际完成 and 运行监控 rows are grown to fit their text first (:func:`fit_actuals_rows`)."""
+    workbook's 实际完成 and 运行监控 rows are grown to fit their text first (:func:`fit_linked_rows`)."""
     out = Path(out_path)
     if kind == "unit":
-        fit_actuals_rows(wb)
+        fit_linked_rows(wb)
     for ws in wb.worksheets:
         # The notes' VML is written afresh from the notes. openpyxl (keep_vba) would rewrite a sheet's
         # old drawing under its old name, which a newly noted sheet may already have taken: two

@@ -305,6 +305,28 @@ def _link(sheet: str, cell: str) -> str:
     return f'=IF({ref}="","",{ref})'
 
 
+def _budget_band(ws: Any, st: _Styles, fields: Sequence[Any], cols: Mapping[str, str], title_row: int,
+                 value_row: int, input_keys: Sequence[str], computed_format: str | None) -> None:
+    """The budget band of a sheet linked to 目标表 (实际完成, 运行监控): titles, and the values
+    directly below: typed ones unlocked as 0.00, the others grey; the execution rate a formula."""
+    for f in fields:
+        _title_cell(ws[f"{cols[f.key]}{title_row}"], st, f.title)
+        v = ws[f"{cols[f.key]}{value_row}"]
+        v.font = st.body
+        v.border = st.border
+        v.alignment = st.center
+        if f.key in input_keys:
+            v.protection = st.unlocked
+            v.number_format = "0.00"
+        else:
+            v.fill = st.linked_fill
+            if computed_format is not None:
+                v.number_format = computed_format
+    budget, spent = (f"{cols[k]}{value_row}" for k in ("budget", "spent"))
+    ws[f"{cols['rate']}{value_row}"].value = f'=IF(OR({budget}="",{spent}=""),"",IFERROR({spent}/{budget},""))'
+    ws.row_dimensions[title_row].height = 30
+
+
 def _linked_sheet_head(wb: Workbook, st: _Styles, name: str, title: str, cols: Sequence[layout.Column],
                        budget_width: int, label_cell: str, value_cell: str) -> tuple[Any, str]:
     """A sheet linked to 目标表 (实际完成, 运行监控): column widths, the title, and the unit name
@@ -352,24 +374,9 @@ def _actuals_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | None)
                                       layout.ACTUALS_UNIT_VALUE_CELL)
 
     # Budget and totals band: titles, values directly below.
-    for f in layout.BUDGET_FIELDS:
-        col = layout.BUDGET_COL[f.key]
-        _title_cell(ws[f"{col}{layout.BUDGET_TITLE_ROW}"], st, f.title)
-        v = ws[f"{col}{layout.BUDGET_VALUE_ROW}"]
-        v.font = st.body
-        v.border = st.border
-        v.alignment = st.center
-        if f.key in layout.BUDGET_INPUT_KEYS:
-            v.protection = st.unlocked
-            v.number_format = "0.00"
-        else:
-            v.fill = st.linked_fill
-    budget = f"{layout.BUDGET_COL['budget']}{layout.BUDGET_VALUE_ROW}"
-    spent = f"{layout.BUDGET_COL['spent']}{layout.BUDGET_VALUE_ROW}"
-    rate = ws[f"{layout.BUDGET_COL['rate']}{layout.BUDGET_VALUE_ROW}"]
-    rate.value = f'=IF(OR({budget}="",{spent}=""),"",IFERROR({spent}/{budget},""))'
-    rate.number_format = "0.00%"
-    ws.row_dimensions[layout.BUDGET_TITLE_ROW].height = 30
+    _budget_band(ws, st, layout.BUDGET_FIELDS, layout.BUDGET_COL, layout.BUDGET_TITLE_ROW,
+                 layout.BUDGET_VALUE_ROW, layout.BUDGET_INPUT_KEYS, computed_format=None)
+    ws[f"{layout.BUDGET_COL['rate']}{layout.BUDGET_VALUE_ROW}"].number_format = "0.00%"
     ws.row_dimensions[layout.BUDGET_VALUE_ROW].height = 42  # three lines: why a total is missing (writeback)
 
     # Grid: the first columns linked row for row to 目标表.
@@ -411,22 +418,11 @@ def _monitoring_sheet(wb: Workbook, st: _Styles, n: int, table: TargetTable | No
 
     vrow = layout.MONITOR_BUDGET_VALUE_ROW
     bcol = layout.MONITOR_BUDGET_COL
-    for f in layout.MONITOR_BUDGET_FIELDS:
-        _title_cell(ws[f"{bcol[f.key]}{layout.MONITOR_BUDGET_TITLE_ROW}"], st, f.title)
-        v = ws[f"{bcol[f.key]}{vrow}"]
-        v.font = st.body
-        v.border = st.border
-        v.alignment = st.center
-        if f.key in layout.MONITOR_BUDGET_INPUT_KEYS:
-            v.protection = st.unlocked
-            v.number_format = TEXT_COLUMN_FORMAT if f.key == "period" else "0.00"
-        else:
-            v.fill = st.linked_fill
-            v.number_format = "0.00%"
-    budget, spent, period = (f"{bcol[k]}{vrow}" for k in ("budget", "spent", "period"))
-    ws[f"{bcol['rate']}{vrow}"].value = f'=IF(OR({budget}="",{spent}=""),"",IFERROR({spent}/{budget},""))'
+    _budget_band(ws, st, layout.MONITOR_BUDGET_FIELDS, bcol, layout.MONITOR_BUDGET_TITLE_ROW, vrow,
+                 layout.MONITOR_BUDGET_INPUT_KEYS, computed_format="0.00%")
+    ws[f"{bcol['period']}{vrow}"].number_format = TEXT_COLUMN_FORMAT
+    period = f"{bcol['period']}{vrow}"
     ws[f"{bcol['schedule']}{vrow}"].value = f'=IF({period}="","",IFERROR(MATCH({period},{layout.NAME_PERIODS},0)/12,""))'
-    ws.row_dimensions[layout.MONITOR_BUDGET_TITLE_ROW].height = 30
     ws.row_dimensions[vrow].height = 22
 
     _grid_header(ws, st, cols, layout.MONITOR_HEADER_ROW)
