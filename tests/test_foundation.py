@@ -180,3 +180,16 @@ def test_read_text_rejects_empty_and_binary(tmp_path, data, match):
         read_text(p)
     with pytest.raises(UnreadableFile, match="不存在"):
         read_text(tmp_path / "missing.txt")
+
+
+def test_percent_text_rounds_half_up_and_shows_nothing_for_non_numbers():
+    from decimal import Decimal
+
+    from xlsxtools.normalize import percent_text
+
+    assert percent_text(0.4300486) == "43.00%" and percent_text(7 / 12) == "58.33%"
+    assert percent_text(Decimal("0.123455")) == "12.35%"  # half-up, where half-even gives 12.34
+    assert percent_text(0.123455) == "12.35%"  # the float's decimal text, not its binary value
+    assert percent_text(1) == "100.00%" and percent_text(-0.1733) == "-17.33%"
+    assert percent_text(None) == "—" and percent_text(True) == "—" and percent_text("43%") == "—"
+    assert percent_text(float("nan"), "") == "" and percent_text(float("inf")) == "—"

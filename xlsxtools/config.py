@@ -173,10 +173,13 @@ class MonitoringPolicy:
     budget_red_margin: Decimal = Decimal("0.20")
     progress_margin: Decimal = Decimal("0.20")
 
-    def describe(self) -> str:
-        def pts(d: Decimal) -> str:
-            return f"{(d * 100).normalize():f}"
+    @staticmethod
+    def points(margin: Decimal) -> str:
+        """A margin in percentage points (0.10 → "10")."""
+        return f"{(margin * 100).normalize():f}"
 
+    def describe(self) -> str:
+        pts = self.points
         return (f"预算执行率低于序时进度超过 {pts(self.budget_margin)} 个百分点为黄、超过 "
                 f"{pts(self.budget_red_margin)} 个百分点为红；指标进度低于序时进度超过 "
                 f"{pts(self.progress_margin)} 个百分点为明显落后（序时进度 = N/12）")

@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -185,3 +185,17 @@ def is_formula_like(text: Any) -> bool:
     return (isinstance(text, str) and text[:1] in ("=", "+", "@")) or (
         isinstance(text, str) and text[:1] == "-" and parse_number(text) is None and len(text) > 1
     )
+
+
+def percent_text(value: Any, empty: str = "—") -> str:
+    """A fraction shown as a percentage with two decimals, rounded half-up like every score
+    (0.4300486 → "43.00%"); ``empty`` for None, a bool or anything that is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return empty
+    try:
+        d = Decimal(str(value)) * 100
+        if not d.is_finite():
+            return empty
+        return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    except (InvalidOperation, ValueError):
+        return empty

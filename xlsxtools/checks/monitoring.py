@@ -30,7 +30,7 @@ from xlsxtools import layout
 from xlsxtools.codes import finding
 from xlsxtools.config import MonitoringPolicy
 from xlsxtools.model import Finding, Origin, Severity
-from xlsxtools.normalize import clean, halfwidth, parse_number
+from xlsxtools.normalize import clean, halfwidth, parse_number, percent_text
 
 STATE_RED = "红"
 STATE_AMBER = "黄"
@@ -124,14 +124,6 @@ def period_label(n: int | None) -> str:
 
 def _num(value: Any) -> Decimal | None:
     return parse_number(value)
-
-
-def _pct(d: Decimal | float | None) -> str:
-    return "—" if d is None else f"{Decimal(str(d)) * 100:.2f}%"
-
-
-def _pts(d: Decimal) -> str:
-    return f"{(d * 100).normalize():f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,8 +242,8 @@ def check_monitoring(m: Monitoring, policy: MonitoringPolicy | None = None,
             schedule = Decimal(months) / Decimal(12)
             if rate < schedule - policy.budget_margin:
                 out.append(finding(
-                    "J001", f"{period_label(months)}预算执行率 {_pct(rate)}（{clean(m.spent)} / {clean(m.budget)} 万元），"
-                            f"低于序时进度 {_pct(schedule)} 超过 {_pts(policy.budget_margin)} 个百分点"
+                    "J001", f"{period_label(months)}预算执行率 {percent_text(rate)}（{clean(m.spent)} / {clean(m.budget)} 万元），"
+                            f"低于序时进度 {percent_text(schedule)} 超过 {MonitoringPolicy.points(policy.budget_margin)} 个百分点"
                             f"（[monitoring] budget_margin = {policy.budget_margin}）：请说明原因并加快执行",
                     band("spent"), "spent"))
     if not clean(m.expected_spent):
@@ -305,8 +297,8 @@ def _row_findings(row: MonitorRow, months: int | None, policy: MonitoringPolicy)
         missing = "、".join(x for x, ok in (("偏差原因", cause), ("原因说明及纠偏措施", measures)) if not ok)
         assert v.share is not None and v.due is not None
         out.append(finding(
-            "J003", f"{name}进度 {_pct(v.share)}，明显落后于应达进度 {_pct(v.due)}（超过 "
-                    f"{_pts(policy.progress_margin)} 个百分点，[monitoring] progress_margin = {policy.progress_margin}），"
+            "J003", f"{name}进度 {percent_text(v.share)}，明显落后于应达进度 {percent_text(v.due)}（超过 "
+                    f"{MonitoringPolicy.points(policy.progress_margin)} 个百分点，[monitoring] progress_margin = {policy.progress_margin}），"
                     f"但未填写{missing}", o, "cause" if not cause else "measures"))
     elif cause and not measures:
         out.append(finding("J004", f"{name}选择了偏差原因“{cause}”，但没有填写原因说明及纠偏措施", o, "measures"))
@@ -385,9 +377,9 @@ def assess(m: Monitoring, policy: MonitoringPolicy | None = None, today: date | 
         state, reason = STATE_EMPTY, "运行监控表尚未填写"
     else:
         if gap is not None and gap < -policy.budget_red_margin:
-            red.append(f"预算执行率 {_pct(rate)} 低于序时进度 {_pct(schedule)} 超过 {_pts(policy.budget_red_margin)} 个百分点")
+            red.append(f"预算执行率 {percent_text(rate)} 低于序时进度 {percent_text(schedule)} 超过 {MonitoringPolicy.points(policy.budget_red_margin)} 个百分点")
         elif gap is not None and gap < -policy.budget_margin:
-            amber.append(f"预算执行率 {_pct(rate)} 低于序时进度 {_pct(schedule)} 超过 {_pts(policy.budget_margin)} 个百分点")
+            amber.append(f"预算执行率 {percent_text(rate)} 低于序时进度 {percent_text(schedule)} 超过 {MonitoringPolicy.points(policy.budget_margin)} 个百分点")
         if misses:
             red.append(f"{len(misses)} 个指标预计完不成（{'、'.join(misses[:3])}{'等' if len(misses) > 3 else ''}）")
         if impossible:
@@ -404,7 +396,7 @@ def assess(m: Monitoring, policy: MonitoringPolicy | None = None, today: date | 
             state, reason = STATE_AMBER, "；".join(amber)
         else:
             state = STATE_GREEN
-            reason = (f"预算执行率 {_pct(rate)}（序时进度 {_pct(schedule)}），" if rate is not None else "") + \
+            reason = (f"预算执行率 {percent_text(rate)}（序时进度 {percent_text(schedule)}），" if rate is not None else "") + \
                 "指标预计均能完成"
     return MonitoringResult(unit_name=m.unit_name, months=months, schedule=_f(schedule), rate=_f(rate),
                             gap=_f(gap), expected_rate=_f(expected_rate), indicators=len(m.rows),

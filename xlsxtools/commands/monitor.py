@@ -13,6 +13,7 @@ import click
 
 from xlsxtools.errors import UserError
 from xlsxtools.model import Finding, Origin, Severity
+from xlsxtools.normalize import percent_text
 
 STATE_STYLE = {"红": "red", "黄": "yellow", "绿": "green"}
 
@@ -51,10 +52,6 @@ def monitor_file(path: Path, policy: Any, today: date) -> Monitored:
     return Monitored(path, result, findings)
 
 
-def _pct(v: float | None) -> str:
-    return "" if v is None else f"{v * 100:.2f}%"
-
-
 def _gap(v: float | None) -> str:
     return "" if v is None else f"{v * 100:+.2f}"
 
@@ -80,7 +77,7 @@ def print_table(items: list[Monitored], console: Any, rich: bool) -> None:
         if r is None:
             rows.append([m.path.name, "", "", "", "", "", "无法检查", m.findings[0].message if m.findings else ""])
             continue
-        rows.append([r.unit_name or m.path.name, r.period, _pct(r.rate), _pct(r.schedule), _gap(r.gap),
+        rows.append([r.unit_name or m.path.name, r.period, percent_text(r.rate, ""), percent_text(r.schedule, ""), _gap(r.gap),
                      str(len(r.at_risk)), r.state, r.reason])
     if not rich:
         click.echo("\t".join(head))

@@ -98,10 +98,6 @@ class MonitorTrend:
     worse: list[WorseRow] = field(default_factory=list)
 
 
-def _pts(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.2f}%"
-
-
 def monitoring_trend(db: sqlite3.Connection, period: str, units: Iterable[UnitResult]) -> MonitorTrend:
     """This run's monitoring against the periods before it in the history database."""
     rows = db.execute("SELECT period, unit_key, unit_name, rate, gap, at_risk, state, schedule FROM monitoring "

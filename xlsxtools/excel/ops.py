@@ -19,7 +19,7 @@ from xlsxtools.excel.buttons import CONFIRMED_SUFFIX
 from xlsxtools.excel.edge import Formula, LiveBook, split_ref
 from xlsxtools.excel.guard import TITLE
 from xlsxtools.model import Finding, Severity, UnitWorkbook
-from xlsxtools.normalize import clean
+from xlsxtools.normalize import clean, percent_text
 from xlsxtools.workbook.reader import MemorySource, cell_at
 
 #: The last line of both help texts, and its twin for a template whose buttons call the service.
@@ -322,11 +322,11 @@ def monitor_check(book: Any, config: Config | None = None, today: date | None = 
         live.status(None)
     lines = []
     if res.months:
-        lines.append(f"监控期间：{res.period}（序时进度 {res.schedule * 100:.2f}%）")
+        lines.append(f"监控期间：{res.period}（序时进度 {percent_text(res.schedule)}）")
     if res.rate is not None:
         gap = res.gap * 100 if res.gap is not None else None
         behind = "" if gap is None else f"，{'落后' if gap < 0 else '超过'}序时进度 {abs(gap):.2f} 个百分点"
-        lines.append(f"预算执行率：{res.rate * 100:.2f}%{behind}")
+        lines.append(f"预算执行率：{percent_text(res.rate)}{behind}")
     if res.at_risk:
         more = "等" if len(res.at_risk) > 5 else ""
         lines.append(f"有风险的指标：{len(res.at_risk)} 个（{'、'.join(res.at_risk[:5])}{more}）")

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from xlsxtools import layout
 from xlsxtools.consolidate.state import mean
+from xlsxtools.normalize import percent_text
 
 #: Characters the budget system's 评价结论 / 存在问题 / 改进措施 fields take.
 FIELD_LIMIT = 200
@@ -122,8 +123,7 @@ def score_text(v: Any) -> str:
 
 
 def pct_text(v: Any) -> str:
-    n = _num(v)
-    return "" if n is None else f"{n * 100:.2f}%"
+    return percent_text(_num(v), "")
 
 
 def money_text(v: Any) -> str:

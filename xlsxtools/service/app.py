@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from xlsxtools.config import Config, ServerSettings
+from xlsxtools.normalize import percent_text
 from xlsxtools.service import auth, db, jobs
 from xlsxtools.service.storage import BlobStore, display_name, suffix_of
 
@@ -231,7 +232,7 @@ def create_app(config: Config, data_dir: Path, *, pool: Any = None, buttons: Any
     templates.env.globals["OUTPUTS"] = OUTPUTS
     templates.env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
     templates.env.filters["num"] = _num
-    templates.env.filters["pct"] = _pct
+    templates.env.filters["pct"] = percent_text
     templates.env.filters["pts"] = _pts
     templates.env.filters["fromjson"] = json.loads
     _routes(app, state, templates)
@@ -250,11 +251,6 @@ def _num(v: Any) -> str:
     if isinstance(v, int | float):
         return f"{v:.4f}".rstrip("0").rstrip(".")
     return str(v)
-
-
-def _pct(v: Any) -> str:
-    """A fraction as a percentage with two decimals (0.4300486 → 43.00%), as ``xlsxtools monitor`` prints it."""
-    return "—" if not isinstance(v, int | float) or isinstance(v, bool) else f"{v * 100:.2f}%"
 
 
 def _pts(v: Any) -> str:
