@@ -52,3 +52,29 @@ def test_a_pdf_whose_page_stream_is_damaged(tmp_path: Path):
     r = run("import", str(bad))
     assert r.returncode == 2, r.stderr
     assert str(bad) in r.stderr and "第 1 页已损坏" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_report_of_a_summary_with_a_far_cell_is_refused_not_aborted(tmp_path: Path):
+    """python-calamine would allocate the whole sheet for a cell at XFD1048576 and abort the process:
+    `report` checks the summary's extents first (a legitimate summary may reach Excel's last row)."""
+    import zipfile
+
+    from test_consolidate import write_samples
+
+    from xlsxtools.config import Config
+    from xlsxtools.consolidate.runner import consolidate
+
+    write_samples(tmp_path / "units")
+    good = tmp_path / "汇总.xlsx"
+    consolidate([tmp_path / "units"], good, jobs=1, config=Config())
+    far = tmp_path / "远.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+            zout.writestr(info, data)
+    r = run("report", str(far), "-o", str(tmp_path / "r.docx"))
+    assert r.returncode == 2, r.stderr
+    assert str(far) in r.stderr and "XFD1048576" in r.stderr and not (tmp_path / "r.docx").exists()
+    assert run("report", str(good), "-o", str(tmp_path / "ok.docx")).returncode == 0

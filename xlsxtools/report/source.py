@@ -60,12 +60,19 @@ def read_summary(path: str | Path) -> SummaryData:
     """Read ``path``; a file that is not a summary workbook is a :class:`UserError`."""
     from python_calamine import CalamineWorkbook
 
+    from xlsxtools.workbook.preflight import check_workbook, summary_limits
+    from xlsxtools.workbook.reader import native_failure
+
     p = Path(path)
     if not p.is_file():
         raise UserError("汇总文件不存在", file=str(p))
+    check_workbook(p, summary_limits())  # a regular file whose sheet extents calamine can build
     try:
-        wb = CalamineWorkbook.from_path(str(p))
-    except Exception as exc:  # calamine raises its own error types for every broken file
+        with p.open("rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
+    except BaseException as exc:  # calamine raises its own error types for every broken file, and panics
+        if not native_failure(exc):
+            raise
         raise UnreadableFile(f"无法读取汇总文件（{exc}）", file=str(p)) from exc
     names = set(wb.sheet_names)
     need = {layout.CONS_SUMMARY_SHEET, layout.CONS_DETAIL_SHEET, layout.CONS_FINDINGS_SHEET}

@@ -75,6 +75,16 @@ def current_limits() -> Limits:
     return _LIMITS
 
 
+def summary_limits() -> Limits:
+    """The limits for reading back a summary workbook this tool wrote: its row sheets may reach
+    Excel's last row (a prefecture's 10,000 units), so only extents no summary can have are refused."""
+    from dataclasses import replace
+
+    lim = current_limits()
+    return replace(lim, rows=1_048_576, cells=max(lim.cells, 50_000_000), file_mb=max(lim.file_mb, 1000),
+                   part_mb=max(lim.part_mb, 4000), total_mb=max(lim.total_mb, 8000))
+
+
 def set_report_fd(fd: int | None) -> None:
     global _report_fd
     _report_fd = fd
