@@ -82,22 +82,12 @@ def _named(blob: str, suffix: str) -> Iterator[Path]:
         yield p
 
 
-def _preflight(p: Path, config: Config) -> str | None:
-    """The readers' guard (regular file, size, unpacked size, sheet extents, declared counts; the
-    ``[limits]`` of the config), applied before any reading: the reason, or None."""
-    from xlsxtools.errors import UserError
-    from xlsxtools.workbook.preflight import check_package, check_workbook, regular_stat, set_limits
+def _use_limits(config: Config) -> None:
+    """The ``[limits]`` of the config for the readers of this task (each reader checks the file
+    against them before it parses a byte: regular file, sizes, sheet extents, declared counts)."""
+    from xlsxtools.workbook.preflight import set_limits
 
-    set_limits(config.limits)  # also what the readers called after this check go by
-    try:
-        regular_stat(p)
-        if p.suffix.lower() in (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"):
-            check_workbook(p)
-        else:
-            check_package(p)  # a zip (.docx): unpacked sizes; anything else: its reader decides
-    except UserError as exc:
-        return exc.message + (f"（{exc.hint}）" if exc.hint else "")
-    return None
+    set_limits(config.limits)
 
 
 #: The command-line advice of an older layout version's findings, and what the page offers instead.
@@ -119,17 +109,12 @@ def _finding_dict(f: Any, path: Path) -> dict[str, Any]:
 def analyze(blob: str, suffix: str, config: Config) -> dict[str, Any]:
     """Check (and, for a unit workbook with actuals, score) one upload: what the pages show."""
     from xlsxtools.checks import run_checks
-    from xlsxtools.codes import finding
     from xlsxtools.commands.check import load, summary
-    from xlsxtools.model import Origin, Severity
+    from xlsxtools.model import Severity
 
+    _use_limits(config)
     with _named(blob, suffix) as p:
-        why = _preflight(p, config)
-        if why:
-            f = finding("W004", why, Origin(UPLOAD_LABEL))
-            return {"kind": "unreadable", "unit": "", "findings": [_finding_dict(f, p)],
-                    "summary": summary([f]), "score": None, "indicators": 0}
-        loaded = load(p)
+        loaded = load(p)  # an unreadable or over-limit file is its W004 finding
         findings = list(loaded.findings)
         if loaded.table is not None:
             findings += run_checks(loaded.table, loaded.actuals, config)
@@ -218,10 +203,8 @@ def make_output(what: str, blob: str, suffix: str, out_dir: str, config: Config)
     os.close(fd)
     out = Path(tmp)
     try:
+        _use_limits(config)
         with _named(blob, suffix) as p:
-            why = _preflight(p, config)
-            if why:
-                return {"error": why}
             if what == "imported":
                 from xlsxtools.importer import import_table
                 from xlsxtools.workbook.template import write_unit_workbook
