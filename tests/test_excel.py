@@ -61,20 +61,6 @@ def _logs(tmp_path, monkeypatch):
     monkeypatch.setenv("XLSXTOOLS_LOG_DIR", str(tmp_path / "logs"))
 
 
-@pytest.fixture(scope="module")
-def unit_file(tmp_path_factory) -> Path:
-    from xlsxtools.workbook.template import write_unit_workbook
-
-    return write_unit_workbook(sample_table(), tmp_path_factory.mktemp("unit") / "政务服务中心.xlsm")
-
-
-@pytest.fixture(scope="module")
-def blank_file(tmp_path_factory) -> Path:
-    from xlsxtools.workbook.template import write_unit_workbook
-
-    return write_unit_workbook(None, tmp_path_factory.mktemp("blank") / "模板.xlsm")
-
-
 def actuals_edit() -> dict[str, object]:
     """The 实际完成 inputs a user types: the demo actuals (checked against the CSV) and budget."""
     rows = list(csv.DictReader((SAMPLES / "actuals" / "zhengwu_2026.csv").open(encoding="utf-8")))

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_excel_support import actions, alerts, covered, payload_from_file, remote_book, sample_table, written
+from test_excel_support import (
+    actions,
+    alerts,
+    covered,
+    payload_from_file,
+    remote_book,
+    written,
+)
 
 from xlsxtools import layout
 
@@ -25,13 +32,6 @@ C, B, V, FIRST = layout.MONITOR_COL, layout.MONITOR_BUDGET_COL, layout.MONITOR_B
 def _logs(tmp_path, monkeypatch):
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     monkeypatch.setenv("XLSXTOOLS_LOG_DIR", str(tmp_path / "logs"))
-
-
-@pytest.fixture(scope="module")
-def unit_file(tmp_path_factory):
-    from xlsxtools.workbook.template import write_unit_workbook
-
-    return write_unit_workbook(sample_table(), tmp_path_factory.mktemp("unit") / "政务服务中心.xlsm")
 
 
 def typed(spent: float = 180.5, row2_likelihood: str = "确定能") -> dict[str, object]:

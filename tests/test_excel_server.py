@@ -20,7 +20,7 @@ from pathlib import Path
 import excel_sim
 import pytest
 from test_excel import ZHENGWU, actuals_edit, paste, row_of
-from test_excel_support import SAMPLES, sample_table
+from test_excel_support import SAMPLES
 
 from xlsxtools import layout
 from xlsxtools.annotate import MARK_FIRST_COL, NOTE_PREFIX
@@ -41,20 +41,6 @@ HELPERS_BAS = (macros_dir() / "ServerHelpers.bas").read_text(encoding="ascii")
 @pytest.fixture(autouse=True)
 def _logs(tmp_path, monkeypatch):
     monkeypatch.setenv("XLSXTOOLS_LOG_DIR", str(tmp_path / "logs"))
-
-
-@pytest.fixture(scope="module")
-def unit_file(tmp_path_factory) -> Path:
-    from xlsxtools.workbook.template import write_unit_workbook
-
-    return write_unit_workbook(sample_table(), tmp_path_factory.mktemp("unit") / "政务服务中心.xlsm")
-
-
-@pytest.fixture(scope="module")
-def blank_file(tmp_path_factory) -> Path:
-    from xlsxtools.workbook.template import write_unit_workbook
-
-    return write_unit_workbook(None, tmp_path_factory.mktemp("blank") / "模板.xlsm")
 
 
 def press(name: str, payload: dict) -> list[dict]:

@@ -98,3 +98,4 @@ class Strict:
         if item not in object.__getattribute__(self, "_settable"):
             raise AssertionError(f"unexpected assignment {self._label}.{item} = {value!r}")
         self._log.append((f"{self._label}.{item}=", (value,), {}))
+
